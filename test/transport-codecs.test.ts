@@ -30,7 +30,7 @@ function decodeAll(codec: FrameCodec, bytes: Uint8Array, chunk = bytes.length): 
 test('full: published frames (seq 0 and 1, CRC32)', () => {
   const full = createCodec('full', { side: 'client' });
   assert.equal(toHex(full.encode(new Uint8Array(0))), toHex(bytesOf(framing, 'full_empty_seq0')));
-  const f0 = full.encode(payload128);
+  const f0 = createCodec('full', { side: 'client' }).encode(payload128);
   assert.equal(toHex(f0.subarray(0, 8)), toHex(bytesOf(framing, 'full_128_seq0_head')));
   const f1 = createCodec('full', { side: 'client' });
   f1.encode(new Uint8Array(0)); // seq 0 used
@@ -96,7 +96,9 @@ test('quick acks: requested by the client, answered by the server, for every cod
     const server = createCodec(name, { side: 'server' });
     for (const size of [16, 1024]) {
       const [got] = decodeAll(server, client.encode(new Uint8Array(size), { quickAck: true }));
-      assert.deepEqual(got, { type: 'packet', payload: new Uint8Array(size), quickAck: true }, name);
+      assert.ok(got.type === 'packet' && got.quickAck === true, name);
+      // padded intermediate adds 0–15 random bytes after the payload
+      assert.deepEqual(got.type === 'packet' && got.payload.subarray(0, size), new Uint8Array(size), name);
     }
     assert.deepEqual(decodeAll(client, server.encodeQuickAck(token)), [{ type: 'quickAck', token }], name);
   }
@@ -108,7 +110,7 @@ test('hostile frames: oversize declared lengths, bad CRC, wrong seq_no, unaligne
     ['abridged', hex('7fffffff')],
     ['intermediate', hex('ffffff7f')],
     ['padded', hex('00000101')],
-    ['full', hex('ffffff7f00000000')],
+    ['full', hex('fcffff7f00000000')],
   ];
   for (const [name, bytes] of oversize) {
     assert.throws(() => decodeAll(createCodec(name, { side: 'server', maxFrame: 1 << 20 }), bytes), (e: unknown) => e instanceof TransportError && /limit/.test(e.message), name);

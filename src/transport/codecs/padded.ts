@@ -13,11 +13,16 @@ export class PaddedCodec extends IntermediateCodec {
     return crypto.getRandomValues(new Uint8Array(1))[0] & 15;
   }
 
+  /** A frame of 8–16 bytes: ff ff ff ff, the token, then 0–8 random bytes. */
   override encodeQuickAck(token: number): Uint8Array {
-    const body = new Uint8Array(8);
-    body.set([0xff, 0xff, 0xff, 0xff]);
-    body.set(int32le(token | 0x80000000), 4);
-    return this.encode(body);
+    const random = crypto.getRandomValues(new Uint8Array(9));
+    const length = 8 + (random[0] % 9);
+    const out = new Uint8Array(4 + length);
+    out.set(int32le(length));
+    out.set([0xff, 0xff, 0xff, 0xff], 4);
+    out.set(int32le(token | 0x80000000), 8);
+    out.set(random.subarray(1, length - 7), 12);
+    return out;
   }
 
   protected override classify(frame: Uint8Array, quickAck: boolean): Incoming {
