@@ -151,11 +151,13 @@ const W: usize = memory.data(16 * 15, 16);
   const a = swz(INVA(), lo);
   const io = v128.xor(swz(INV(), v128.xor(swz(INV(), hi), a)), j);
   const jo = v128.xor(swz(INV(), v128.xor(swz(INV(), j), a)), hi);
-  const A = v128.xor(v128.xor(swz(SB1U(), io), swz(SB1T(), jo)), k); // S(x) + k
+  const A = v128.xor(swz(SB1U(), io), swz(SB1T(), jo)); // S(x)
   const A2 = v128.xor(swz(SB2U(), io), swz(SB2T(), jo)); // 2·S(x)
   const t = v128.xor(mcF(A, phase), A2); // 2A + B
-  const u = v128.xor(mcB(A, phase), t); // 2A + B + D
-  return v128.xor(mcF(t, phase), u); // 2A + 3B + C + D
+  // k is the round key already pushed through this round's rotations (see expandEncKey), added
+  // where it costs no latency.
+  const u = v128.xor(v128.xor(mcB(A, phase), k), t); // 2A + B + D + k
+  return v128.xor(mcF(t, phase), u); // 2A + 3B + C + D + k
 }
 
 @inline function encLast(s: v128, k: v128): v128 {
@@ -234,10 +236,11 @@ export function encrypt4(p: usize, rk: usize): void {
   const a = swz(INVA(), lo);
   const io = v128.xor(swz(INV(), v128.xor(swz(INV(), hi), a)), j);
   const jo = v128.xor(swz(INV(), v128.xor(swz(INV(), j), a)), hi);
-  let m = v128.xor(k, v128.xor(swz(DSB9U(), io), swz(DSB9T(), jo)));
+  let m = v128.xor(swz(DSB9U(), io), swz(DSB9T(), jo));
   m = v128.xor(mcF(m, phase), v128.xor(swz(DSBDU(), io), swz(DSBDT(), jo)));
   m = v128.xor(mcF(m, phase), v128.xor(swz(DSBBU(), io), swz(DSBBT(), jo)));
-  return v128.xor(mcF(m, phase), v128.xor(swz(DSBEU(), io), swz(DSBET(), jo)));
+  // k is the round key already rotated three times (see expandDecKey), added off the critical path.
+  return v128.xor(mcF(m, phase), v128.xor(v128.xor(swz(DSBEU(), io), swz(DSBET(), jo)), k));
 }
 
 @inline function decLast(s: v128, k: v128): v128 {
@@ -305,6 +308,17 @@ function expandStandard(key: usize): void {
   return m == 0 ? i64x2(0x0706050403020100, 0x0f0e0d0c0b0a0908) : m == 1 ? SR_1 : m == 2 ? SR_2 : SR_3;
 }
 
+// @ts-ignore: decorator
+@inline function keyThroughMix(k: v128, phase: i32): v128 {
+  const f = mcF(k, phase);
+  return v128.xor(v128.xor(f, mcB(k, phase)), mcF(f, phase));
+}
+
+// @ts-ignore: decorator
+@inline function mcF3(k: v128, phase: i32): v128 {
+  return mcF(mcF(mcF(k, phase), phase), phase);
+}
+
 /** Multiplies every byte by x in GF(2^8) (the AES polynomial). */
 @inline function xtime(v: v128): v128 {
   return v128.xor(i8x16.add(v, v), v128.and(i8x16.shr_s(v, 7), i64x2(0x1b1b1b1b1b1b1b1b, 0x1b1b1b1b1b1b1b1b)));
@@ -319,7 +333,11 @@ export function expandEncKey(key: usize, out: usize): void {
     // that map is an involution, so store it applied once. The S-box tables omit the 0x63 constant.
     const k = v128.xor(v128.load(W + (<usize>r << 4)), S63());
     const mixed = v128.xor(v128.xor(swz(k, ROT1), swz(k, ROT2)), swz(k, ROT3));
-    v128.store(out + (<usize>r << 4), transform(swz(mixed, srMask(-r)), IPT_LO(), IPT_HI()));
+    const kr = transform(swz(mixed, srMask(-r)), IPT_LO(), IPT_HI());
+    // encRound adds its key after MixColumns: store k·(F + B + F²) for this round's phase.
+    const ph = r & 3;
+    const fk = ph == 0 ? keyThroughMix(kr, 0) : ph == 1 ? keyThroughMix(kr, 1) : ph == 2 ? keyThroughMix(kr, 2) : keyThroughMix(kr, 3);
+    v128.store(out + (<usize>r << 4), fk);
   }
   v128.store(out + 224, v128.xor(swz(v128.load(W + 224), srMask(-ROUNDS)), S63()));
 }
@@ -339,7 +357,12 @@ export function expandDecKey(key: usize, out: usize): void {
     const k13 = v128.xor(v128.xor(k8, k4), k);
     const k9 = v128.xor(k8, k);
     const imc = v128.xor(v128.xor(k14, swz(k11, ROT1)), v128.xor(swz(k13, ROT2), swz(k9, ROT3)));
-    v128.store(out + (<usize>(ROUNDS - r) << 4), transform(swz(swz(imc, ROT1), srMask(ROUNDS - r)), DIPT_LO(), DIPT_HI()));
+    const kd = transform(swz(swz(imc, ROT1), srMask(ROUNDS - r)), DIPT_LO(), DIPT_HI());
+    // decRound j = ROUNDS - r uses phase (4 - j) & 3 = (r + 2) & 3 and adds its key after three
+    // rotations: store F³(k).
+    const ph = (r + 2) & 3;
+    const fk = ph == 0 ? mcF3(kd, 0) : ph == 1 ? mcF3(kd, 1) : ph == 2 ? mcF3(kd, 2) : mcF3(kd, 3);
+    v128.store(out + (<usize>(ROUNDS - r) << 4), fk);
   }
   v128.store(out + 224, swz(v128.load(W), srMask(ROUNDS)));
 }
