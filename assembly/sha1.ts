@@ -220,27 +220,38 @@ export function sha1Update(ctx: usize, ptr: usize, len: usize): void {
   store<u32>(ctx, <u32>rest, USED);
 }
 
-export function sha1Final(ctx: usize, out: usize): void {
-  let used = <usize>load<u32>(ctx, USED);
-  const buf = ctx + BUF;
-  store<u8>(buf + used, 0x80);
-  used++;
-  if (used > 56) {
-    memory.fill(buf + used, 0, 64 - used);
-    sha1Blocks(ctx, buf, 1);
-    used = 0;
-  }
-  memory.fill(buf + used, 0, 56 - used);
-  store<u64>(buf, bswap<u64>(load<u64>(ctx, TOTAL) << 3), 56);
-  sha1Blocks(ctx, buf, 1);
-  for (let i: usize = 0; i < 20; i += 4) store<u32>(out + i, bswap<u32>(load<u32>(ctx + i)));
+// Pads the last `rest` (< 64) bytes at `tail` of a `total`-byte message into PAD (no memory.copy/fill
+// calls: they cost more than the work for short messages), compresses, and writes the digest to `out`.
+const PAD: usize = memory.data(128, 16);
+function finish(state: usize, tail: usize, rest: usize, total: u64, out: usize): void {
+  const zero = i32x4.splat(0);
+  v128.store(PAD, zero, 0); v128.store(PAD, zero, 16); v128.store(PAD, zero, 32); v128.store(PAD, zero, 48);
+  v128.store(PAD, zero, 64); v128.store(PAD, zero, 80); v128.store(PAD, zero, 96); v128.store(PAD, zero, 112);
+  let i: usize = 0;
+  for (; i + 8 <= rest; i += 8) store<u64>(PAD + i, load<u64>(tail + i));
+  for (; i < rest; i++) store<u8>(PAD + i, load<u8>(tail + i));
+  store<u8>(PAD + rest, 0x80);
+  const blocks: usize = rest < 56 ? 1 : 2;
+  store<u64>(PAD + (blocks << 6) - 8, bswap<u64>(total << 3));
+  sha1Blocks(state, PAD, blocks);
+  const swap = v128.load(state);
+  const last = bswap<u32>(load<u32>(state, 16));
+  v128.store(out, i8x16.shuffle(swap, swap, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12));
+  store<u32>(out, last, 16);
 }
 
-/** SHA1 of `len` bytes at `ptr`, 20 bytes to `out`. */
+export function sha1Final(ctx: usize, out: usize): void {
+  finish(ctx, ctx + BUF, <usize>load<u32>(ctx, USED), load<u64>(ctx, TOTAL), out);
+}
+
+/** SHA1 of `len` bytes at `ptr`, 20 bytes to `out` (the common one-shot path, without the context buffer). */
 export function sha1Into(ptr: usize, len: usize, out: usize): void {
-  sha1Init(CTX);
-  sha1Update(CTX, ptr, len);
-  sha1Final(CTX, out);
+  const state = CTX;
+  store<u32>(state, 0x67452301, 0); store<u32>(state, 0xefcdab89, 4); store<u32>(state, 0x98badcfe, 8);
+  store<u32>(state, 0x10325476, 12); store<u32>(state, 0xc3d2e1f0, 16);
+  const full = len & ~<usize>63;
+  if (full != 0) sha1Blocks(state, ptr, full >> 6);
+  finish(state, ptr + full, len & 63, <u64>len, out);
 }
 
 /** SHA1(bytes at p1 (l1) + bytes at p2 (l2)), 20 bytes to `out`, without joining the parts. */
