@@ -1,16 +1,17 @@
 // CRC-32 (zlib) over the WASM core: one copy into IO per IO-sized chunk, the CRC chained across chunks.
 import { checkBytes } from './checks.ts';
-import { core } from './wasm.ts';
+import { checkRegion } from './region.ts';
+import { core, type Core } from './wasm.ts';
 
 interface Crc32Exports {
   crc32Update(crc: number, ptr: number, len: number): number;
 }
 
-let kit: { u8: Uint8Array<ArrayBuffer>; io: number; ioLen: number; update: Crc32Exports['crc32Update'] } | undefined;
+let kit: { w: Core; u8: Uint8Array<ArrayBuffer>; io: number; ioLen: number; update: Crc32Exports['crc32Update'] } | undefined;
 
 function load(): NonNullable<typeof kit> {
   const w = core<Crc32Exports>();
-  return (kit = { u8: w.u8, io: w.io, ioLen: w.ioLen, update: w.crc32Update });
+  return (kit = { w, u8: w.u8, io: w.io, ioLen: w.ioLen, update: w.crc32Update });
 }
 
 /** CRC-32 of `data`, as an unsigned 32-bit number (zlib's crc32). */
@@ -26,15 +27,10 @@ export function crc32(data: Uint8Array): number {
   return crc >>> 0;
 }
 
-/** CRC-32 of `length` bytes already in WASM memory at `offset`, continuing from `crc` (0 to start). */
+/** CRC-32 of `length` bytes in WASM memory at `offset` (IO buffer or arena), continuing from `crc` (0 to start). */
 export function crc32InPlace(offset: number, length: number, crc = 0): number {
-  const { u8, update } = kit ?? load();
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset > u8.length) {
-    throw new RangeError(`offset must be an integer in 0..${u8.length}, got ${String(offset)}`);
-  }
-  if (!Number.isSafeInteger(length) || length < 0 || offset + length > u8.length) {
-    throw new RangeError(`length must be an integer with offset + length <= ${u8.length}, got ${String(length)}`);
-  }
+  const { w, update } = kit ?? load();
+  checkRegion(w, offset, length);
   if (!Number.isInteger(crc) || crc < 0 || crc > 0xffffffff) {
     throw new RangeError(`crc must be an unsigned 32-bit integer, got ${String(crc)}`);
   }

@@ -2,7 +2,8 @@
 // (the digest is written over the start of IO once the input has been read). Inputs larger than IO are fed
 // in IO-sized chunks through the core's incremental API, its context carried in WASM memory.
 import { checkBytes } from './checks.ts';
-import { core } from './wasm.ts';
+import { checkRegion } from './region.ts';
+import { core, type Core } from './wasm.ts';
 
 interface ShaExports {
   sha1Into(ptr: number, len: number, out: number): void;
@@ -25,6 +26,7 @@ type Final = (ctx: number, out: number) => void;
 
 /** Everything one hash needs, resolved once: the hot path reads only these fields. */
 interface Hash {
+  w: Core;
   u8: Uint8Array<ArrayBuffer>;
   io: number;
   ioLen: number;
@@ -43,7 +45,7 @@ let sha256Kit: Hash | undefined;
 
 function kit(which: 1 | 256): Hash {
   const w = core<ShaExports>();
-  const base = { u8: w.u8, io: w.io, ioLen: w.ioLen, digest: w.shaDigestPtr() };
+  const base = { w, u8: w.u8, io: w.io, ioLen: w.ioLen, digest: w.shaDigestPtr() };
   return which === 1
     ? { ...base, size: 20, into: w.sha1Into, init: w.sha1Init, update: w.sha1Update, final: w.sha1Final, ctx: w.sha1CtxPtr() }
     : { ...base, size: 32, into: w.sha256Into, init: w.sha256Init, update: w.sha256Update, final: w.sha256Final, ctx: w.sha256CtxPtr() };
@@ -69,18 +71,9 @@ function hash(k: Hash, data: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 function hashInPlace(k: Hash, offset: number, length: number): Uint8Array<ArrayBuffer> {
-  checkRegion(k.u8.length, offset, length);
+  checkRegion(k.w, offset, length);
   k.into(offset, length, k.digest);
   return k.u8.slice(k.digest, k.digest + k.size);
-}
-
-function checkRegion(memoryLength: number, offset: unknown, length: unknown): void {
-  if (!Number.isSafeInteger(offset) || (offset as number) < 0 || (offset as number) > memoryLength) {
-    throw new RangeError(`offset must be an integer in 0..${memoryLength}, got ${String(offset)}`);
-  }
-  if (!Number.isSafeInteger(length) || (length as number) < 0 || (offset as number) + (length as number) > memoryLength) {
-    throw new RangeError(`length must be an integer with offset + length <= ${memoryLength}, got ${String(length)}`);
-  }
 }
 
 /** SHA-1 of `data` (20 bytes). */
@@ -95,12 +88,12 @@ export function sha256(data: Uint8Array): Uint8Array<ArrayBuffer> {
   return hash(sha256Kit ??= kit(256), data);
 }
 
-/** SHA-1 of `length` bytes already in WASM memory at `offset` (e.g. in the arena). */
+/** SHA-1 of `length` bytes already in WASM memory at `offset` (inside the IO buffer or the arena). */
 export function sha1InPlace(offset: number, length: number): Uint8Array<ArrayBuffer> {
   return hashInPlace(sha1Kit ??= kit(1), offset, length);
 }
 
-/** SHA-256 of `length` bytes already in WASM memory at `offset` (e.g. in the arena). */
+/** SHA-256 of `length` bytes already in WASM memory at `offset` (inside the IO buffer or the arena). */
 export function sha256InPlace(offset: number, length: number): Uint8Array<ArrayBuffer> {
   return hashInPlace(sha256Kit ??= kit(256), offset, length);
 }
