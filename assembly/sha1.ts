@@ -6,6 +6,9 @@
 // `out` may overlap the input: the digest is written after the last input byte has been read.
 // The 80 rounds are written out in full with the five working variables renamed per round (round i uses
 // w[i & 15] and the variables rotated by i mod 5), the schedule window in locals, constants as immediates.
+// Unlike SHA-256, a v128 message schedule (as in sha256.ts, with the lane-3 fix-up for the W[i-3]
+// dependency) showed no clear gain here: within noise at 1 MiB and slower for a single block, since
+// SHA-1's schedule is only three xors and a rotate per word. So the schedule stays scalar.
 
 /** Bytes in a hashing context: h[5] (0), pending block (32..96), pending length u32 (96), total u64 (104). */
 export const SHA1_CTX_SIZE: i32 = 112;
