@@ -7,13 +7,13 @@
 //   sha256Concat2(p1, l1, p2, l2, out)                                       SHA256(a + b), no copy of a or b
 // `out` may overlap the input: the digest is written after the last input byte has been read.
 //
-// Why it looks like this (measured on this machine, 1 MiB through sha256Blocks, medians of runs):
+// Why it looks like this (measured on the shared 2-core dev machine, 1 MiB through sha256Blocks):
 //   plain unrolled rounds, scalar schedule in 16 locals, bswap loads ............ ~320 MB/s
 //   + v128 message schedule (byte swap by shuffle, sigma0/sigma1 four lanes at a time,
 //     W+K stored to a 256-byte block four round-groups ahead of the rounds that read it) ~420 MB/s
 //   + maj(a,b,c) = b ^ ((a^b) & (b^c)) reusing the previous round's a^b ............ ~440 MB/s (kept)
-//   nested Sigma forms rotr(rotr(rotr(x,9)^x,11)^x,2) ............................... ~390 MB/s (dropped:
-//     V8 emits rorx, so the flat form has no extra moves and more parallelism)
+//   nested Sigma forms rotr(rotr(rotr(x,9)^x,11)^x,2) ............................... ~390 MB/s (dropped;
+//     likely because the flat form's three rotates are independent, while the nested form is one chain)
 // The rounds are fully unrolled with the eight working variables renamed per round instead of shuffled
 // (no moves), and the chaining value stays in locals across all blocks of one call. They are written out
 // in full; the pattern is regular: round i reads WK[i] and uses the variables rotated by i mod 8; group g
