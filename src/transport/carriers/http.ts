@@ -1,0 +1,44 @@
+// HTTP: each payload is the body of a `POST /api`, each answer the body of its response; no framing,
+// no obfuscation. The server holds a request open (up to http_wait's max_wait) when it has nothing
+// to say, so the session layer keeps one request outstanding to receive pushes.
+import { TransportError } from '../../errors.ts';
+import type { FrameTransport } from '../frame-transport.ts';
+
+export class HttpTransport implements FrameTransport {
+  readonly description = 'http';
+  onFrame?: FrameTransport['onFrame'];
+  onClose?: FrameTransport['onClose'];
+  private closed = false;
+  private readonly inFlight = new Set<AbortController>();
+
+  constructor(private readonly url: string) {}
+
+  send(payload: Uint8Array): void {
+    if (this.closed) throw new TransportError('HTTP: send on a closed transport');
+    const abort = new AbortController();
+    this.inFlight.add(abort);
+    fetch(this.url, { method: 'POST', body: payload as Uint8Array<ArrayBuffer>, signal: abort.signal, headers: { 'content-type': 'application/octet-stream' } })
+      .then(async (response) => {
+        const body = new Uint8Array(await response.arrayBuffer());
+        if (response.status !== 200) throw new TransportError(`HTTP ${response.status} from ${this.url}`, -response.status);
+        if (body.length > 0 && !this.closed) this.onFrame?.({ type: 'packet', payload: body });
+      })
+      .catch((error: Error) => {
+        if (!this.closed) this.fail(error instanceof TransportError ? error : new TransportError(`HTTP: ${error.message}`));
+      })
+      .finally(() => this.inFlight.delete(abort));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const abort of this.inFlight) abort.abort();
+    this.onClose?.();
+  }
+
+  private fail(error: TransportError): void {
+    this.closed = true;
+    for (const abort of this.inFlight) abort.abort();
+    this.onClose?.(error);
+  }
+}
