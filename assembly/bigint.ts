@@ -79,10 +79,9 @@ function doubleMod(x: usize): void {
   if (carry != 0 || geMod(x)) subMod(x);
 }
 
-/** Moves columns N..2N-1 (with carries) into normalized limbs at `out`, then reduces below M. */
-@inline function finishColumns(out: usize): void {
+/** Moves columns N..2N-1 (plus the carry out of column N-1) into normalized limbs at `out`, reduced below M. */
+@inline function finishColumns(out: usize, carry: u64): void {
   const n = nLimbs;
-  let carry: u64 = 0;
   for (let k = 0; k < n; k++) {
     const v: u64 = load<u64>(COLS + (<usize>(n + k) << 3)) + carry;
     setLimb(out, k, <u32>v & LIMB_MASK);
@@ -91,23 +90,28 @@ function doubleMod(x: usize): void {
   if (carry != 0 || geMod(out)) subMod(out);
 }
 
+// The carry out of column i is kept in a register rather than stored into column i+1: a scalar store there
+// would be followed at once by the next row's 16-byte load of columns i+1..i+2, which cannot be forwarded
+// from the store buffer and stalls every row.
+
 /** out = a·b·R^-1 mod M (a, b < M; out may alias a or b). */
 function montMul(out: usize, a: usize, b: usize): void {
   const n = nLimbs;
   memory.fill(COLS, 0, <usize>(2 * n + 4) << 3);
   const b0: u64 = <u64>limb(b, 0);
+  const end: usize = b + (<usize>n << 2);
+  let carry: u64 = 0;
   for (let i = 0; i < n; i++) {
     const ai: u32 = limb(a, i);
     const col: usize = COLS + (<usize>i << 3);
-    const c0: u64 = load<u64>(col) + <u64>ai * b0;
+    const c0: u64 = load<u64>(col) + carry + <u64>ai * b0;
     const mi: u32 = (<u32>c0 * mInv) & LIMB_MASK;
     const va = i32x4.splat(ai);
     const vm = i32x4.splat(mi);
     let pb: usize = b;
     let pm: usize = MOD;
     let pc: usize = col;
-    const end: usize = b + (<usize>n << 2);
-    while (pb < end) {
+    do {
       const xb = v128.load(pb);
       const xm = v128.load(pm);
       const lo = i64x2.add(i64x2.extmul_low_i32x4_u(xb, va), i64x2.extmul_low_i32x4_u(xm, vm));
@@ -117,11 +121,80 @@ function montMul(out: usize, a: usize, b: usize): void {
       pb += 16;
       pm += 16;
       pc += 32;
-    }
-    // Column i is now ≡ 0 mod 2^27: pass its carry on.
-    store<u64>(col, load<u64>(col, 8) + (load<u64>(col) >> LIMB_BITS), 8);
+    } while (pb < end);
+    // Column i (+ the carry into it) is now ≡ 0 mod 2^27.
+    carry = (load<u64>(col) + carry) >> LIMB_BITS;
   }
-  finishColumns(out);
+  finishColumns(out, carry);
+}
+
+const DOUBLED: usize = memory.data(LIMB_BYTES, 16); // 2·a for squaring
+// Lane masks for the first group of a squaring row i (k = i mod 4): ABOVE[k] keeps lanes > k, AT[k] lane k.
+const ABOVE: usize = memory.data<u32>([
+  0, -1, -1, -1, 0, 0, -1, -1, 0, 0, 0, -1, 0, 0, 0, 0,
+], 16);
+const AT: usize = memory.data<u32>([
+  -1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1,
+], 16);
+
+/**
+ * out = a²·R^-1 mod M. Row i adds a_i·(2a_j) for j > i and a_i² (the triangle of the square, about half the
+ * products of montMul) together with m_i·M. Groups of M left of the diagonal take only the m_i·M products.
+ */
+function montSqr(out: usize, a: usize): void {
+  const n = nLimbs;
+  memory.fill(COLS, 0, <usize>(2 * n + 4) << 3);
+  for (let j = 0; j < n; j += 4) v128.store(DOUBLED + (<usize>j << 2), i32x4.shl(v128.load(a + (<usize>j << 2)), 1));
+  const end: usize = MOD + (<usize>n << 2);
+  let carry: u64 = 0;
+  for (let i = 0; i < n; i++) {
+    const ai: u32 = limb(a, i);
+    const col: usize = COLS + (<usize>i << 3);
+    // Column i gets a_0² from row 0 itself; later rows add nothing of the square to their own column.
+    const c0: u64 = load<u64>(col) + carry + (i == 0 ? <u64>ai * <u64>ai : 0);
+    const mi: u32 = (<u32>c0 * mInv) & LIMB_MASK;
+    const va = i32x4.splat(ai);
+    const vm = i32x4.splat(mi);
+    const g0: i32 = i & ~3;
+    let pm: usize = MOD;
+    let pc: usize = col;
+    const diag: usize = MOD + (<usize>g0 << 2);
+    // Left of the diagonal group: reduction products only.
+    while (pm < diag) {
+      const xm = v128.load(pm);
+      v128.store(pc, i64x2.add(v128.load(pc), i64x2.extmul_low_i32x4_u(xm, vm)));
+      v128.store(pc, i64x2.add(v128.load(pc, 16), i64x2.extmul_high_i32x4_u(xm, vm)), 16);
+      pm += 16;
+      pc += 32;
+    }
+    // The diagonal group: lanes below i are 0, lane i is a_i (giving a_i² at column 2i), lanes above are 2a_j.
+    let pz: usize = DOUBLED + (<usize>g0 << 2);
+    const k: usize = <usize>(i & 3) << 4;
+    const first = v128.or(v128.and(v128.load(pz), v128.load(ABOVE + k)), v128.and(va, v128.load(AT + k)));
+    {
+      const xm = v128.load(pm);
+      const lo = i64x2.add(i64x2.extmul_low_i32x4_u(first, va), i64x2.extmul_low_i32x4_u(xm, vm));
+      const hi = i64x2.add(i64x2.extmul_high_i32x4_u(first, va), i64x2.extmul_high_i32x4_u(xm, vm));
+      v128.store(pc, i64x2.add(v128.load(pc), lo));
+      v128.store(pc, i64x2.add(v128.load(pc, 16), hi), 16);
+      pz += 16;
+      pm += 16;
+      pc += 32;
+    }
+    while (pm < end) {
+      const xz = v128.load(pz);
+      const xm = v128.load(pm);
+      const lo = i64x2.add(i64x2.extmul_low_i32x4_u(xz, va), i64x2.extmul_low_i32x4_u(xm, vm));
+      const hi = i64x2.add(i64x2.extmul_high_i32x4_u(xz, va), i64x2.extmul_high_i32x4_u(xm, vm));
+      v128.store(pc, i64x2.add(v128.load(pc), lo));
+      v128.store(pc, i64x2.add(v128.load(pc, 16), hi), 16);
+      pz += 16;
+      pm += 16;
+      pc += 32;
+    }
+    carry = (load<u64>(col) + carry) >> LIMB_BITS;
+  }
+  finishColumns(out, carry);
 }
 
 /** Converts the lowercase/uppercase hex digits at [ptr, ptr+len) (most significant first) into limbs. */
@@ -198,7 +271,7 @@ function setupModulus(bits: i32): void {
   copyLimbs(R2, ONE);
   const e: u32 = <u32>rBits;
   for (let i = 31 - <i32>clz<u32>(e); i >= 0; i--) {
-    montMul(R2, R2, R2);
+    montSqr(R2, R2);
     if ((e >> <u32>i) & 1) doubleMod(R2);
   }
 }
@@ -248,7 +321,7 @@ function modPowLimbs(expBits: i32): void {
   const windows = (expBits + WINDOW - 1) / WINDOW;
   copyLimbs(ACC, ONE);
   for (let w = windows - 1; w >= 0; w--) {
-    if (w != windows - 1) for (let s = 0; s < WINDOW; s++) montMul(ACC, ACC, ACC);
+    if (w != windows - 1) for (let s = 0; s < WINDOW; s++) montSqr(ACC, ACC);
     const digit = window(w * WINDOW);
     if (w == windows - 1) copyLimbs(ACC, TABLE + stride * <usize>digit);
     else montMul(ACC, ACC, TABLE + stride * <usize>digit);
