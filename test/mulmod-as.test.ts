@@ -1,4 +1,4 @@
-// Compiles the AS-level oracle test (test/assembly/mulmod.ts: the core's u64 Montgomery helpers vs as-bignum's
+// Compiles the AS-level oracle test (assembly/__tests__/mulmod.ts: the core's u64 Montgomery helpers vs as-bignum's
 // u128) with asc into a temp dir, runs it, and asserts zero mismatches over the cases it reports checking.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +17,7 @@ test('64-bit mulhi / Montgomery mulmod / gcd / Miller–Rabin agree with as-bign
     writeFileSync(join(dir, 'asconfig.json'), '{"options": {}}');
     const outFile = join(dir, 'mulmod.wasm');
     const { error, stderr } = await main([
-      'test/assembly/mulmod.ts', '--baseDir', root, '--config', join(dir, 'asconfig.json'),
+      'assembly/__tests__/mulmod.ts', '--baseDir', root, '--config', join(dir, 'asconfig.json'),
       '--outFile', outFile, '--runtime', 'incremental', '-O2', '--use', 'abort=',
     ]);
     assert.equal(error, null, stderr.toString());

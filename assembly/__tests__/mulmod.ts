@@ -2,7 +2,7 @@
 // helpers against as-bignum's u128 (which allocates on every operation, so it lives only here).
 // Built and run by test/mulmod-as.test.ts with --runtime incremental.
 import { u128 } from 'as-bignum/assembly';
-import { gcd64, inverse64, isPrime64, montMul64, montR2_64, mulhi64 } from '../../assembly/u64';
+import { gcd64, inverse64, isPrime64, montMul64, montR2_64, mulhi64 } from '../u64';
 
 let state: u64 = 0;
 let checkedCount: i32 = 0;
