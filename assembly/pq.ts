@@ -2,7 +2,7 @@
 // Pollard–Brent rho over an allocation-free 64-bit Montgomery mulmod, batched gcd (one gcd per 128 steps,
 // backtracking when the batch swallowed both factors), and deterministic Miller–Rabin on the result so the
 // answer is "exactly two primes p < q" or an error code — never a wrong pair.
-import { gcd64, inverse64, isPrime64, montMul64, montOne64, addMod64 } from './u64';
+import { gcd64, inverse64, isPrime64, montMul64, montMulLazy64, montOne64, montSqr64, montSqrLazy64, addMod64 } from './u64';
 
 /** factorizePQ status codes (the binding turns them into RangeErrors). */
 export const PQ_OK: i32 = 0;
@@ -35,14 +35,14 @@ function brent(n: u64, c: u64, y0: u64): u64 {
   let r: u64 = 1;
   do {
     x = y;
-    for (let i: u64 = 0; i < r; i++) y = addMod64(montMul64(y, y, n, nInv), c, n);
+    for (let i: u64 = 0; i < r; i++) y = addMod64(montSqr64(y, n, nInv), c, n);
     let k: u64 = 0;
     do {
       ys = y;
       const left: u64 = r - k;
       const steps: i32 = left < <u64>BATCH ? <i32>left : BATCH;
       for (let i = 0; i < steps; i++) {
-        y = addMod64(montMul64(y, y, n, nInv), c, n);
+        y = addMod64(montSqr64(y, n, nInv), c, n);
         q = montMul64(q, absDiff(x, y), n, nInv);
       }
       g = gcd64(q, n);
@@ -54,7 +54,49 @@ function brent(n: u64, c: u64, y0: u64): u64 {
     // The batch multiplied in both factors (or hit x == y): redo it one step at a time.
     g = 1;
     for (let i = 0; i < BATCH && g == 1; i++) {
-      ys = addMod64(montMul64(ys, ys, n, nInv), c, n);
+      ys = addMod64(montSqr64(ys, n, nInv), c, n);
+      g = gcd64(absDiff(x, ys), n);
+    }
+  }
+  return g;
+}
+
+/** Below this, brentLazy's unreduced residues (< 2n + 2^8) keep every product below n·2^64. */
+const LAZY_LIMIT: u64 = (1 << 62) - 512;
+
+/**
+ * Pollard–Brent for n < LAZY_LIMIT (every pq Telegram sends: p, q < 2^31): residues stay unreduced in
+ * [0, 2n + c) with a small c, so the step y ← y² + c has no compare or conditional on its critical path.
+ */
+function brentLazy(n: u64, c: u64, y0: u64): u64 {
+  const nInv: u64 = inverse64(n);
+  let y: u64 = y0;
+  let x: u64 = y0;
+  let ys: u64 = y0;
+  let q: u64 = montOne64(n);
+  let g: u64 = 1;
+  let r: u64 = 1;
+  do {
+    x = y;
+    for (let i: u64 = 0; i < r; i++) y = montSqrLazy64(y, n, nInv) + c;
+    let k: u64 = 0;
+    do {
+      ys = y;
+      const left: u64 = r - k;
+      const steps: i32 = left < <u64>BATCH ? <i32>left : BATCH;
+      for (let i = 0; i < steps; i++) {
+        y = montSqrLazy64(y, n, nInv) + c;
+        q = montMulLazy64(q, absDiff(x, y), n, nInv);
+      }
+      g = gcd64(q, n);
+      k += <u64>BATCH;
+    } while (k < r && g == 1);
+    r <<= 1;
+  } while (g == 1 && r <= MAX_R);
+  if (g == n || g == 0) {
+    g = 1;
+    for (let i = 0; i < BATCH && g == 1; i++) {
+      ys = montSqrLazy64(ys, n, nInv) + c;
       g = gcd64(absDiff(x, ys), n);
     }
   }
@@ -72,7 +114,10 @@ function isqrt64(n: u64): u64 {
 /** A nontrivial divisor of the odd composite n (no factor below 64), or 0 if none was found. */
 function findDivisor(n: u64): u64 {
   for (let attempt: u64 = 1; attempt <= ATTEMPTS; attempt++) {
-    const g: u64 = brent(n, (attempt * 0x9e3779b97f4a7c15) % n, (attempt * 0xbf58476d1ce4e5b9) % n);
+    const y0: u64 = (attempt * 0xbf58476d1ce4e5b9) % n;
+    const g: u64 = n < LAZY_LIMIT
+      ? brentLazy(n, attempt, y0)
+      : brent(n, (attempt * 0x9e3779b97f4a7c15) % n, y0);
     if (g != 1 && g != n) return g;
   }
   return 0;

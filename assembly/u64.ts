@@ -15,6 +15,40 @@
   return a1 * b1 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
 }
 
+/** Montgomery square y²·2^-64 mod n (y < n): the square's middle products are one multiply, doubled. */
+@inline export function montSqr64(y: u64, n: u64, nInv: u64): u64 {
+  const y0: u64 = y & 0xffffffff;
+  const y1: u64 = y >> 32;
+  const p00: u64 = y0 * y0;
+  const p01: u64 = y0 * y1;
+  const mid: u64 = (p00 >> 32) + ((p01 & 0xffffffff) << 1);
+  const hi: u64 = y1 * y1 + ((p01 >> 32) << 1) + (mid >> 32);
+  const lo: u64 = (mid << 32) | (p00 & 0xffffffff);
+  const mh: u64 = mulhi64(lo * nInv, n);
+  const r: u64 = hi - mh;
+  return hi < mh ? r + n : r;
+}
+
+/**
+ * Lazy Montgomery square for n < 2^62 − 2^8: y < 2n + 2^8 in, y²·2^-64 + n (mod n, in (0, 2n)) out, with no
+ * conditional: hi(y²) < n because y² < n·2^64, and hi − hi(m·n) + n ∈ (0, 2n).
+ */
+@inline export function montSqrLazy64(y: u64, n: u64, nInv: u64): u64 {
+  const y0: u64 = y & 0xffffffff;
+  const y1: u64 = y >> 32;
+  const p00: u64 = y0 * y0;
+  const p01: u64 = y0 * y1;
+  const mid: u64 = (p00 >> 32) + ((p01 & 0xffffffff) << 1);
+  const hi: u64 = y1 * y1 + ((p01 >> 32) << 1) + (mid >> 32);
+  const lo: u64 = (mid << 32) | (p00 & 0xffffffff);
+  return hi + n - mulhi64(lo * nInv, n);
+}
+
+/** Lazy Montgomery product for a·b < n·2^64: result in (0, 2n), ≡ a·b·2^-64 (mod n). */
+@inline export function montMulLazy64(a: u64, b: u64, n: u64, nInv: u64): u64 {
+  return mulhi64(a, b) + n - mulhi64(a * b * nInv, n);
+}
+
 /** n^-1 mod 2^64 for odd n (Newton: each step doubles the correct low bits, 3 → 6 → … → 96). */
 export function inverse64(n: u64): u64 {
   let x: u64 = n; // n·n ≡ 1 (mod 8)

@@ -2,7 +2,7 @@
 // helpers against as-bignum's u128 (which allocates on every operation, so it lives only here).
 // Built and run by test/mulmod-as.test.ts with --runtime incremental.
 import { u128 } from 'as-bignum/assembly';
-import { gcd64, inverse64, isPrime64, montMul64, montR2_64, mulhi64 } from '../u64';
+import { gcd64, inverse64, isPrime64, montMul64, montMulLazy64, montR2_64, montSqr64, montSqrLazy64, mulhi64 } from '../u64';
 
 let state: u64 = 0;
 let checkedCount: i32 = 0;
@@ -52,6 +52,29 @@ export function run(count: i32, seed: u64): i32 {
     const got: u64 = montMul64(montMul64(a, b, m, inv), montR2_64(m), m, inv);
     if (got != expected.lo || expected.hi != 0) bad++;
     if (gcd64(a, m) != euclid(a, m)) bad++;
+    // Squares: montSqr64(a) = montMul64(a, a), checked against u128 the same way.
+    const square: u128 = ua * ua;
+    const sqExpected: u128 = square % um;
+    if (montMul64(montSqr64(a, m, inv), montR2_64(m), m, inv) != sqExpected.lo) bad++;
+    // Lazy forms (n < 2^62 − 512, operands up to 2n + 256): results in (0, 2n), ≡ the exact ones mod n.
+    const n: u64 = m >> 2;
+    if (n > 1 && n < (1 << 62) - 512) {
+      const ninv: u64 = inverse64(n | 1);
+      const nn: u64 = n | 1;
+      const x: u64 = (next() % (2 * nn)) + (next() & 255);
+      const y: u64 = next() % (2 * nn);
+      const ux: u128 = u128.fromU64(x);
+      const uy: u128 = u128.fromU64(y);
+      const un: u128 = u128.fromU64(nn);
+      const xx: u128 = ux * ux;
+      const sq: u64 = montSqrLazy64(x, nn, ninv);
+      const pr: u64 = montMulLazy64(x % nn, y, nn, ninv);
+      const r2: u64 = montR2_64(nn);
+      if (sq == 0 || sq >= 2 * nn || montMul64(sq % nn, r2, nn, ninv) != (xx % un).lo) bad++;
+      const xmod: u128 = u128.fromU64(x % nn);
+      const xmy: u128 = xmod * uy;
+      if (pr == 0 || pr >= 2 * nn || montMul64(pr % nn, r2, nn, ninv) != (xmy % un).lo) bad++;
+    }
     checkedCount++;
   }
   return bad;
