@@ -6,3 +6,5 @@ export { aesCtrParams, aesCtrSlots, aesCtrSlotSize, aesCtrSlotCount, aesCtrInit,
 export { sha1Into, sha1Concat2, sha1Init, sha1Update, sha1Final, sha1CtxPtr } from './sha1';
 export { sha256Into, sha256Concat2, sha256Init, sha256Update, sha256Final, sha256CtxPtr, shaDigestPtr } from './sha256';
 export { crc32Update } from './crc32';
+export { factorizePQ64 } from './pq';
+export { modPowHex } from './bigint';

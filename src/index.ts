@@ -3,3 +3,5 @@ export type { AesCtr } from '../bindings/aes.ts';
 // mtproto-wasm: the package root. The crypto primitives here run in the WASM core.
 export { sha1, sha256, sha1InPlace, sha256InPlace } from '../bindings/sha.ts';
 export { crc32, crc32InPlace } from '../bindings/crc32.ts';
+// mtproto-wasm: the package root. The primitives here run in the WASM core (see bindings/).
+export { modPow, factorizePQ, factorizePQInPlace } from '../bindings/bigint.ts';
