@@ -5,9 +5,9 @@
 // Lone UTF-16 surrogates encode as U+FFFD (EF BF BD), exactly as TextEncoder does, so both paths agree.
 
 /** At or below this many UTF-16 units, encode with the hand loop. */
-export const ENCODE_LOOP_MAX = 64;
+export const ENCODE_LOOP_MAX = 24;
 /** At or below this many bytes, try the hand-written ASCII decoder first. */
-export const DECODE_LOOP_MAX = 32;
+export const DECODE_LOOP_MAX = 16;
 
 const encoder = new TextEncoder();
 // fatal: invalid UTF-8 throws instead of becoming U+FFFD; ignoreBOM: keep a leading U+FEFF (it is data).
