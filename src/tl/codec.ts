@@ -35,7 +35,7 @@ import {
 
 export { TL_LAYER } from './generated/layer.ts';
 
-for (const [id, read] of readers) if (id !== GZIP_PACKED) READERS.set(id, read);
+for (const [id, read] of readers) if (id !== GZIP_PACKED) READERS.set(id | 0, read);
 for (const [name, write] of writers) WRITERS.set(name, write);
 const RESULT_READERS = new Map<string, Reader>(resultReaders);
 const GENERIC_METHODS = new Set(genericMethods);

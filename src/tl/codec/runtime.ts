@@ -16,7 +16,7 @@ export const MAX_GZIP_OUTPUT = 16 << 20;
 /** Bound on nested boxed objects while writing (a cyclic object would otherwise overflow the stack). */
 const MAX_WRITE_DEPTH = 256;
 
-/** Filled by codec.ts; gzip_packed is left out on purpose (readObject unpacks it). */
+/** Keyed by the id as a signed int32. Filled by codec.ts; gzip_packed is left out on purpose (readObject unpacks it). */
 export const READERS = new Map<number, Reader>();
 export const WRITERS = new Map<string, Writer>();
 
@@ -27,7 +27,7 @@ function idHex(id: number): string {
 /** Reads one boxed object: id, then the constructor's fields. Vectors and gzip_packed are handled here. */
 export function readObject(r: TlReader): any { // eslint-disable-line @typescript-eslint/no-explicit-any
   const at = r.pos;
-  const id = r.uint();
+  const id = r.int(); // signed: small integers (Smis) hash faster than the heap numbers ids ≥ 2^31 would be
   const read = READERS.get(id);
   if (read !== undefined) {
     r.enter();
@@ -35,8 +35,8 @@ export function readObject(r: TlReader): any { // eslint-disable-line @typescrip
     r.depth--;
     return v;
   }
-  if (id === GZIP_PACKED) return readGzipPacked(r);
-  if (id === VECTOR) {
+  if (id === (GZIP_PACKED | 0)) return readGzipPacked(r);
+  if (id === (VECTOR | 0)) {
     // A vector where any object may stand (Object, !X): its items can only be read as boxed objects.
     r.enter('Vector');
     const n = vectorLength(r, 4);
@@ -46,7 +46,7 @@ export function readObject(r: TlReader): any { // eslint-disable-line @typescrip
     return a;
   }
   r.pos = at;
-  return r.fail(`unknown constructor id ${idHex(id)}`);
+  return r.fail(`unknown constructor id ${idHex(id >>> 0)}`);
 }
 
 /** gzip_packed is transparent: the result is the object inside. */
