@@ -33,16 +33,25 @@ export class TlWriter {
   private buf: Uint8Array<ArrayBuffer>;
   private view: DataView<ArrayBuffer>;
   /** Where result() starts. */
-  private start: number;
+  private readonly start: number;
   /** A fixed region cannot grow. */
-  private fixed: boolean;
+  private readonly fixed: boolean;
 
-  constructor(capacity = 512) {
-    this.buf = new Uint8Array(Math.max(16, capacity | 0));
-    this.view = new DataView(this.buf.buffer);
-    this.pos = 0;
-    this.start = 0;
-    this.fixed = false;
+  /** A growable writer. (The extra parameters are TlWriter.into's; use that instead.) */
+  constructor(capacity = 512, target?: Uint8Array<ArrayBuffer>, offset = 0) {
+    if (target === undefined) {
+      this.buf = new Uint8Array(Math.max(16, capacity | 0));
+      this.view = new DataView(this.buf.buffer);
+      this.pos = 0;
+      this.start = 0;
+      this.fixed = false;
+    } else {
+      this.buf = target;
+      this.view = new DataView(target.buffer, target.byteOffset, target.length);
+      this.pos = offset;
+      this.start = offset;
+      this.fixed = true;
+    }
   }
 
   /** A writer over target[offset, target.length): never writes outside it, TlError on overflow. */
@@ -51,15 +60,7 @@ export class TlWriter {
     if (!Number.isInteger(offset) || offset < 0 || offset > target.length) {
       throw new RangeError(`offset must be an integer in [0, ${target.length}], got ${offset}`);
     }
-    const w: TlWriter = Object.create(TlWriter.prototype);
-    // Object.create skips the constructor; the fields are set here in the same order as there,
-    // so both kinds of writer share one hidden class.
-    w.pos = offset;
-    w.buf = target;
-    w.view = new DataView(target.buffer, target.byteOffset, target.length);
-    w.start = offset;
-    w.fixed = true;
-    return w;
+    return new TlWriter(0, target, offset);
   }
 
   /** The bytes written so far: a view, not a copy (see the header). */
