@@ -1,5 +1,19 @@
-// TL byte-packing helpers over raw memory (allocation-free): a bytes field, UTF-8 ⇄ UTF-16.
-// All functions take pointers into this module's memory and return a count.
+// EXPERIMENT, NOT PART OF THE CORE (assembly/index.ts does not export it): TL byte packing in WASM.
+// Kept so bench/suites/tl-binary.ts can re-measure it (it compiles this file in memory). Verdict on
+// Node 20, 2 shared cores, one run of that suite (medians; ratios are TS ÷ WASM throughput):
+//   bytes field 64 KiB      TS 37.3 GB/s   WASM 2.1 GB/s (copy in + tlBytes)       TS 17.7× faster
+//   bytes field 1 KiB       TS 5.1 GB/s    WASM 15.1 GB/s — but TS there includes creating the writer
+//                           (~90 ns, a DataView); the copy itself is a native memcpy either way, and WASM
+//                           needs one more copy (into its memory) whenever the data starts in JS.
+//   UTF-8 encode            TS (hand loop ≤ 24 units, else TextEncoder.encodeInto) 4–70× faster: JS must
+//                           first copy the UTF-16 units into WASM memory, which costs as much as encoding.
+//   UTF-8 decode ASCII      TS (TextDecoder, fatal) 3–6× faster: V8's ASCII fast path beats transcoding
+//                           to UTF-16 and building the string with a utf-16le TextDecoder.
+//   UTF-8 decode non-ASCII  WASM 1.1–1.6× faster at ≥ 40 bytes (e.g. 980 B mixed: 350k/s vs 284k/s;
+//                           62 KB: 347 vs 307 MB/s), slower below; noisy on this machine.
+//   Vector<long>            no WASM role: the cost is bigint ⇄ 64-bit conversion, which only JS can do.
+// Only non-ASCII decoding gains, modestly, and only if ASCII text could be routed elsewhere without a
+// scan; that did not pay for the extra copy and the branch, so TL stays in TS (src/tl/binary).
 
 /** Writes a TL `bytes` field (length prefix, data, zero padding to 4) at dst from src; returns bytes written. */
 export function tlBytes(dst: usize, src: usize, len: i32): i32 {

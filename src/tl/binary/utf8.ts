@@ -1,7 +1,10 @@
 // UTF-8 for TL strings, tuned for what Telegram sends: mostly short, mostly ASCII.
 // Short strings go through a hand loop (no TextEncoder/TextDecoder call overhead, no subarray);
 // long ones through the built-in encodeInto / fatal TextDecoder, which are native and win past
-// the thresholds below (measured, see bench/suites/tl-binary.ts).
+// the thresholds below. Measured on Node 20 (ops/s, hand loop vs built-in): encode ASCII 8 units
+// 35M vs 12M, 16: 18M vs 12M, 32: 7.9M vs 12M; decode ASCII 8 B 17.6M vs 9.9M, 16: 9.5M vs 9.2M,
+// 32: 5.1M vs 8.8M. Non-ASCII input always goes to the fatal TextDecoder (a JS decode loop lost).
+// WASM for UTF-8 was measured and rejected: see assembly/experiments/tl.ts.
 // Lone UTF-16 surrogates encode as U+FFFD (EF BF BD), exactly as TextEncoder does, so both paths agree.
 
 /** At or below this many UTF-16 units, encode with the hand loop. */
