@@ -72,6 +72,12 @@ function mtcuteFieldTypes(): Map<string, Map<string, string>> {
   return mtcuteTypes;
 }
 
+/** The fields mtcute's layer has for an entry (camelCase), or undefined. */
+export function mtcuteFields(name: string): Set<string> | undefined {
+  const f = mtcuteFieldTypes().get(name);
+  return f && new Set(f.keys());
+}
+
 /** mtcute's id for a name, from its schema (undefined when its layer has no such entry). */
 export function mtcuteId(name: string): number | undefined {
   mtcuteFieldTypes();
