@@ -30,7 +30,7 @@ export function readObject(r: TlReader): any { // eslint-disable-line @typescrip
   const id = r.int(); // signed: small integers (Smis) hash faster than the heap numbers ids ≥ 2^31 would be
   const read = READERS.get(id);
   if (read !== undefined) {
-    r.enter();
+    if (++r.depth > r.maxDepth) tooDeep(r);
     const v = read(r);
     r.depth--;
     return v;
@@ -47,6 +47,11 @@ export function readObject(r: TlReader): any { // eslint-disable-line @typescrip
   }
   r.pos = at;
   return r.fail(`unknown constructor id ${idHex(id >>> 0)}`);
+}
+
+function tooDeep(r: TlReader): never {
+  r.depth--;
+  return r.fail(`nesting deeper than ${r.maxDepth}`);
 }
 
 /** gzip_packed is transparent: the result is the object inside. */
