@@ -1,11 +1,11 @@
+// mtproto-wasm: the package root. The crypto primitives here run in the WASM core (see bindings/);
+// the same names in pure TypeScript come from `mtproto-wasm/js`.
 export { aesIgeEncrypt, aesIgeDecrypt, aesIgeEncryptInPlace, aesIgeDecryptInPlace, createAesCtr } from '../bindings/aes.ts';
 export type { AesCtr } from '../bindings/aes.ts';
-// mtproto-wasm: the package root. The crypto primitives here run in the WASM core.
 export { sha1, sha256, sha1InPlace, sha256InPlace } from '../bindings/sha.ts';
 export { crc32, crc32InPlace } from '../bindings/crc32.ts';
-// mtproto-wasm: the package root. The primitives here run in the WASM core (see bindings/).
 export { modPow, factorizePQ, factorizePQInPlace } from '../bindings/bigint.ts';
-// mtproto-wasm: the package root.
+
 export { serialize, serializeInto, deserialize, deserializeResult, TL_LAYER, type TlSerializable } from './tl/codec.ts';
 export type * from './tl/generated/types.ts';
 export { TlError, MtprotoError, TransportError, SecurityError } from './errors.ts';

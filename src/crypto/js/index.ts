@@ -1,9 +1,7 @@
+// mtproto-wasm/js: the pure-TS twins of the WASM core's primitives (same names and signatures).
 export { aesIgeEncrypt, aesIgeDecrypt, createAesCtr } from './aes.ts';
 export type { AesCtr } from './aes.ts';
-// mtproto-wasm/js: the pure-TS twins of the WASM core, same names and signatures.
-export { crc32 } from './crc32.ts';
 export { sha1 } from './sha1.ts';
 export { sha256 } from './sha256.ts';
-// mtproto-wasm/js: the pure-TS twins of the WASM core's primitives (same names and signatures).
 export { crc32 } from './crc32.ts';
 export { modPow, factorizePQ } from './bigint.ts';
