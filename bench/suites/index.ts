@@ -1,4 +1,9 @@
 // Every benchmark suite, in the order the table shows them.
 import type { BenchCase } from '../harness.ts';
+import * as aes from './aes.ts';
+import * as sha from './sha.ts';
+import * as bigint from './bigint.ts';
+import * as tl from './tl.ts';
+import * as tlBinary from './tl-binary.ts';
 
-export const suites: Array<() => BenchCase[] | Promise<BenchCase[]>> = [];
+export const suites: Array<() => BenchCase[] | Promise<BenchCase[]>> = [aes.cases, sha.cases, bigint.cases, tl.cases, tlBinary.cases];

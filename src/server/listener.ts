@@ -84,9 +84,16 @@ export class TransportListener {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    const queue = new ByteQueue(OBFUSCATED_HEADER_LENGTH * 2);
+    // Detection needs at most 64 bytes, but the first chunk may already carry frames after them.
+    const queue = new ByteQueue(OBFUSCATED_HEADER_LENGTH + this.maxFrame + 16);
     const onData = (chunk: Buffer) => {
-      queue.push(chunk);
+      try {
+        queue.push(chunk);
+      } catch (error) {
+        this.report(error as Error, 'tcp');
+        socket.destroy();
+        return;
+      }
       const detected = detectTransport(queue);
       if (!detected) return;
       socket.off('data', onData);
@@ -109,11 +116,11 @@ export class TransportListener {
     const queue = new ByteQueue(OBFUSCATED_HEADER_LENGTH * 2 + this.maxFrame);
     let started = false;
     const begin = (bytes: Uint8Array) => {
-      queue.push(bytes);
-      const detected = detectTransport(queue);
-      if (!detected) return;
-      started = true;
       try {
+        queue.push(bytes);
+        const detected = detectTransport(queue);
+        if (!detected) return;
+        started = true;
         let connection: FramedConnection;
         if (detected.kind === 'plain') {
           if (this.options.secretRequired) throw new TransportError('this server accepts only MTProxy-obfuscated connections');
