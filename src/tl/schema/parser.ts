@@ -1,7 +1,7 @@
 // Parser for the TL schema language as Telegram writes it (core.telegram.org/mtproto/TL, the .tl files of
 // tdesktop and tdlib): one declaration per `;`, `---functions---`/`---types---` section switches, `//` comments.
 // It returns plain data; the code generator decides what to emit.
-import { crc32 } from '../../crypto/js/crc32.ts';
+import { crc32 } from '../../../bindings/crc32.ts';
 
 /** The type of a field, resolved only syntactically (which constructors a boxed name means is up to the caller). */
 export type TlType =
