@@ -103,6 +103,13 @@ function deriveAesKeyIv(key: usize, x: usize, msgKey: usize): void {
   v128.store(AES_PARAMS, i8x16.shuffle(a1, b1, 0, 1, 2, 3, 4, 5, 6, 7, 24, 25, 26, 27, 28, 29, 30, 31), 48);
 }
 
+/** The KDF alone (for known-answer tests): msg_key at `msgKey`; returns where aes_key | aes_iv lie. */
+export function messageDeriveKeyIv(slot: i32, x: i32, msgKey: usize): usize {
+  if (<u32>slot >= <u32>SLOT_COUNT || (x != 0 && x != 8)) return 0;
+  deriveAesKeyIv(SLOTS + <usize>(slot * SLOT_SIZE), <usize>x, msgKey);
+  return AES_PARAMS;
+}
+
 /** Checks message_data_length and padding against a plaintext of `length` bytes at `pt`. */
 @inline function layoutStatus(pt: usize, length: i32): i32 {
   // Read the length field only if it lies inside the plaintext; otherwise it is "too long" by definition.

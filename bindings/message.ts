@@ -21,6 +21,7 @@ interface MessageExports {
   messageSessionPtr(): number;
   messageEncrypt(slot: number, x: number, ptr: number, length: number): number;
   messageDecrypt(slot: number, x: number, ptr: number, length: number): number;
+  messageDeriveKeyIv(slot: number, x: number, msgKey: number): number;
 }
 
 import {
@@ -209,4 +210,15 @@ export function decryptMessage(key: LoadedAuthKey | Uint8Array, packet: Uint8Arr
   const r = decryptMessageInPlace(at, packet.length, key, x, sessionId);
   const plaintext = r.check === undefined ? k.u8.slice(r.plaintextOffset, r.plaintextOffset + r.plaintextLength) : new Uint8Array(0);
   return { check: r.check, plaintext };
+}
+
+/** The MTProto 2.0 KDF alone: aes_key and aes_iv (32 bytes each) for a 16-byte msg_key. */
+export function messageAesKeyIv(key: LoadedAuthKey | Uint8Array, msgKey: Uint8Array, x: 0 | 8): { key: Uint8Array<ArrayBuffer>; iv: Uint8Array<ArrayBuffer> } {
+  checkLength('msgKey', msgKey, 16);
+  checkX(x);
+  const k = getKit();
+  const slot = slotOf(k, key);
+  k.u8.set(msgKey, k.w.io);
+  const at = k.w.messageDeriveKeyIv(slot, x, k.w.io);
+  return { key: k.u8.slice(at, at + 32), iv: k.u8.slice(at + 32, at + 64) };
 }

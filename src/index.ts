@@ -11,7 +11,7 @@ export type * from './tl/generated/types.ts';
 export { TlError, MtprotoError, TransportError, SecurityError } from './errors.ts';
 export {
   loadAuthKey, messageArena, encryptMessageInPlace, decryptMessageInPlace, encryptMessage, decryptMessage,
-  sealMessage, openMessage, sealMessageInPlace, openMessageInPlace, paddingLength, MESSAGE_CHECKS,
+  sealMessage, openMessage, sealMessageInPlace, openMessageInPlace, paddingLength, messageAesKeyIv, MESSAGE_CHECKS,
   MESSAGE_HEADER_SIZE, PLAINTEXT_HEADER_SIZE,
 } from './crypto/message.ts';
 export type { LoadedAuthKey, MessageArena, MessageCheck, MessageRegion, MessageFields, OpenedMessage, OpenedRegion } from './crypto/message.ts';

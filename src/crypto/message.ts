@@ -5,7 +5,7 @@ import { createMessageCrypto } from './message-seal.ts';
 
 export {
   loadAuthKey, messageArena, encryptMessageInPlace, decryptMessageInPlace, encryptMessage, decryptMessage,
-  firstFailedCheck, MESSAGE_CHECKS, MESSAGE_HEADER_SIZE, PLAINTEXT_HEADER_SIZE,
+  messageAesKeyIv, firstFailedCheck, MESSAGE_CHECKS, MESSAGE_HEADER_SIZE, PLAINTEXT_HEADER_SIZE,
 } from '../../bindings/message.ts';
 export type { LoadedAuthKey, MessageArena, MessageCheck, MessageRegion } from '../../bindings/message.ts';
 export { paddingLength, type MessageFields, type OpenedMessage, type OpenedRegion } from './message-seal.ts';

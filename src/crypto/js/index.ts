@@ -7,7 +7,7 @@ export { crc32 } from './crc32.ts';
 export { modPow, factorizePQ } from './bigint.ts';
 export {
   loadAuthKey, messageArena, encryptMessageInPlace, decryptMessageInPlace, encryptMessage, decryptMessage,
-  sealMessage, openMessage, sealMessageInPlace, openMessageInPlace, paddingLength, MESSAGE_CHECKS,
+  sealMessage, openMessage, sealMessageInPlace, openMessageInPlace, paddingLength, messageAesKeyIv, MESSAGE_CHECKS,
   MESSAGE_HEADER_SIZE, PLAINTEXT_HEADER_SIZE,
 } from './message.ts';
 export type { LoadedAuthKey, MessageArena, MessageCheck, MessageRegion, MessageFields, OpenedMessage, OpenedRegion } from './message.ts';

@@ -152,6 +152,14 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+/** The MTProto 2.0 KDF alone: aes_key and aes_iv (32 bytes each) for a 16-byte msg_key. */
+export function messageAesKeyIv(key: LoadedAuthKey | Uint8Array, msgKey: Uint8Array, x: 0 | 8): { key: Uint8Array<ArrayBuffer>; iv: Uint8Array<ArrayBuffer> } {
+  checkLength('msgKey', msgKey, 16);
+  checkX(x);
+  const r = aesKeyIv(resolve(key).key, msgKey, x);
+  return { key: r.key.slice(), iv: r.iv.slice() };
+}
+
 export function encryptMessageInPlace(offset: number, plaintextLength: number, key: LoadedAuthKey | Uint8Array, x: 0 | 8): number {
   const view = getArena();
   checkPlaintextLength(plaintextLength);
