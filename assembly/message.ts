@@ -10,14 +10,23 @@
 //   aes_key  = a[0:8] + b[8:24] + a[24:32],    aes_iv = b[0:8] + a[8:24] + b[24:32]
 // x = 0 for client → server, 8 for server → client. WASM has no RNG: the caller writes the random padding.
 //
-// Auth keys live in slots (the key, then its auth_key_id = SHA1(key)[12:20], set once per key by
-// messageKeySetup), so a call copies nothing in: measured per call on the shared dev machine, copying a
-// 256-byte key in and hashing its id each time costs ~1 µs more than a slot (~1.3 µs vs ~2.3 µs for a
-// 100-byte message), i.e. most of the fixed cost of a small message.
+// Auth keys live in slots (the key, then its auth_key_id = SHA1(key)[12:20], computed once by
+// messageKeySetup), so a call copies nothing in. Measured against copying the 256-byte key in and hashing
+// its id on every call (the bindings accept that too): +0.3..0.6 µs per call in isolation (2.2 vs 2.8 µs
+// for a 144-byte plaintext), 1.2–1.25× at 100 B in the bench, lost in the noise from 1 KiB up.
 //
-// What fusing saves (bench/suites/message.ts, medians of one run, 2-core shared machine; see the report
-// in the commit log): ours fused (data already in WASM) vs ours unfused (sha256 + KDF + aesIgeEncrypt as
-// separate TS-level calls with their copies):  FUSED_NUMBERS_PLACEHOLDER
+// What fusing saves (bench/suites/message.ts, medians of one 9-round run on the shared 2-core machine,
+// load ~5; fused = data already in WASM, one call; unfused = msg_key, KDF and aesIgeEncrypt/Decrypt as
+// separate WASM-backed TS calls, each with its copies and concatenations):
+//                      100 B            1 KiB           64 KiB
+//   deframe+decrypt    240k/s vs 136k/s 77.8 vs 56.7    101 vs 99 MB/s   → 1.77×, 1.37×, 1.02×
+//   encrypt+frame      321k/s vs 104k/s 77.8 vs 41.3    111 vs 98 MB/s   → 3.09×, 1.88×, 1.13×
+// (encrypt's unfused path also pays one crypto.getRandomValues per message, ~1.9 µs, which the session
+// API avoids with a random pool; decrypt has no RNG and is the cleaner measure of the fusion itself.)
+// The saving is the per-message fixed cost — ~6 boundary crossings, 4 copies, 3 concatenations and 3
+// allocations — so it matters for the small messages that dominate MTProto traffic, not for bulk data,
+// where AES and SHA-256 throughput decide. vs mtcute's createAesIgeForMessage path on @mtcute/wasm in the
+// same run: 3.8× / 2.2× (100 B enc/dec), 1.9× / 1.5× (1 KiB), 1.25× / 1.07× (64 KiB).
 //
 // Decryption follows the Security Guidelines: every check is evaluated, none exits early; the msg_key is
 // always recomputed over the whole decrypted buffer and compared in constant time; the result is a
