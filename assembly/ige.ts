@@ -13,10 +13,23 @@ export function aesIgeParams(): usize { return IGE_PARAMS; }
 
 /** Encrypts length bytes (a multiple of 16) at ptr in place; key and iv come from aesIgeParams(). */
 export function aesIgeEncrypt(ptr: usize, length: i32): void {
+  igeEncrypt(IGE_PARAMS, ptr, length);
+}
+
+/** Decrypts length bytes (a multiple of 16) at ptr in place; key and iv come from aesIgeParams(). */
+export function aesIgeDecrypt(ptr: usize, length: i32): void {
+  igeDecrypt(IGE_PARAMS, ptr, length);
+}
+
+/**
+ * AS-level entry for other core files (the fused MTProto message encryption): key and iv at `params`
+ * (64 bytes, same layout as IGE_PARAMS, chaining values written back). Shares the key-schedule scratch.
+ */
+export function igeEncrypt(params: usize, ptr: usize, length: i32): void {
   const rk = IGE_SCHEDULE;
-  expandEncKey(IGE_PARAMS, rk);
-  let y = v128.load(IGE_PARAMS, 32); // previous ciphertext
-  let x = v128.load(IGE_PARAMS, 48); // previous plaintext
+  expandEncKey(params, rk);
+  let y = v128.load(params, 32); // previous ciphertext
+  let x = v128.load(params, 48); // previous plaintext
   const end = ptr + <usize>(length & ~15);
   for (let p = ptr; p < end; p += 16) {
     const m = v128.load(p);
@@ -24,16 +37,16 @@ export function aesIgeEncrypt(ptr: usize, length: i32): void {
     x = m;
     v128.store(p, y);
   }
-  v128.store(IGE_PARAMS, y, 32);
-  v128.store(IGE_PARAMS, x, 48);
+  v128.store(params, y, 32);
+  v128.store(params, x, 48);
 }
 
-/** Decrypts length bytes (a multiple of 16) at ptr in place; key and iv come from aesIgeParams(). */
-export function aesIgeDecrypt(ptr: usize, length: i32): void {
+/** The inverse of igeEncrypt (see there). */
+export function igeDecrypt(params: usize, ptr: usize, length: i32): void {
   const rk = IGE_SCHEDULE;
-  expandDecKey(IGE_PARAMS, rk);
-  let y = v128.load(IGE_PARAMS, 32); // previous ciphertext
-  let x = v128.load(IGE_PARAMS, 48); // previous plaintext
+  expandDecKey(params, rk);
+  let y = v128.load(params, 32); // previous ciphertext
+  let x = v128.load(params, 48); // previous plaintext
   const end = ptr + <usize>(length & ~15);
   for (let p = ptr; p < end; p += 16) {
     const c = v128.load(p);
@@ -41,6 +54,6 @@ export function aesIgeDecrypt(ptr: usize, length: i32): void {
     y = c;
     v128.store(p, x);
   }
-  v128.store(IGE_PARAMS, y, 32);
-  v128.store(IGE_PARAMS, x, 48);
+  v128.store(params, y, 32);
+  v128.store(params, x, 48);
 }

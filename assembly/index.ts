@@ -8,3 +8,4 @@ export { sha256Into, sha256Concat2, sha256Init, sha256Update, sha256Final, sha25
 export { crc32Update } from './crc32';
 export { factorizePQ64 } from './pq';
 export { modPowHex } from './bigint';
+export { messageKeySlots, messageKeySlotSize, messageKeySlotCount, messageKeySetup, messageSessionPtr, messageEncrypt, messageDecrypt, messageDeriveKeyIv } from './message';

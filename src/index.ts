@@ -9,3 +9,9 @@ export { modPow, factorizePQ, factorizePQInPlace } from '../bindings/bigint.ts';
 export { serialize, serializeInto, deserialize, deserializeResult, TL_LAYER, type TlSerializable } from './tl/codec.ts';
 export type * from './tl/generated/types.ts';
 export { TlError, MtprotoError, TransportError, SecurityError } from './errors.ts';
+export {
+  loadAuthKey, messageArena, encryptMessageInPlace, decryptMessageInPlace, encryptMessage, decryptMessage,
+  sealMessage, openMessage, sealMessageInPlace, openMessageInPlace, paddingLength, messageAesKeyIv, MESSAGE_CHECKS,
+  MESSAGE_HEADER_SIZE, PLAINTEXT_HEADER_SIZE,
+} from './crypto/message.ts';
+export type { LoadedAuthKey, MessageArena, MessageCheck, MessageRegion, MessageFields, OpenedMessage, OpenedRegion } from './crypto/message.ts';
