@@ -9,3 +9,7 @@ export { modPow, factorizePQ, factorizePQInPlace } from '../bindings/bigint.ts';
 export { serialize, serializeInto, deserialize, deserializeResult, TL_LAYER, type TlSerializable } from './tl/codec.ts';
 export type * from './tl/generated/types.ts';
 export { TlError, MtprotoError, TransportError, SecurityError } from './errors.ts';
+export { createAuthKey, AuthKeyExchangeClient, AuthKeyServer, ExchangeFailedError, packUnencrypted, unpackUnencrypted } from './session/exchange/index.ts';
+export type { AuthKey, AuthKeyExchangeOptions, AuthKeyServerOptions, AuthKeyServerHooks, CreatedAuthKey } from './session/exchange/index.ts';
+export { TELEGRAM_PRODUCTION_KEY, TELEGRAM_TEST_KEY, telegramPublicKeys } from './crypto/telegram-keys.ts';
+export { TELEGRAM_PRODUCTION_DCS, TELEGRAM_TEST_DCS, telegramDc, type TelegramDc } from './transport/telegram-dcs.ts';
