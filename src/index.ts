@@ -15,3 +15,7 @@ export {
   MESSAGE_HEADER_SIZE, PLAINTEXT_HEADER_SIZE,
 } from './crypto/message.ts';
 export type { LoadedAuthKey, MessageArena, MessageCheck, MessageRegion, MessageFields, OpenedMessage, OpenedRegion } from './crypto/message.ts';
+export { createAuthKey, AuthKeyExchangeClient, AuthKeyServer, ExchangeFailedError, packUnencrypted, unpackUnencrypted } from './session/exchange/index.ts';
+export type { AuthKey, AuthKeyExchangeOptions, AuthKeyServerOptions, AuthKeyServerHooks, CreatedAuthKey } from './session/exchange/index.ts';
+export { TELEGRAM_PRODUCTION_KEY, TELEGRAM_TEST_KEY, telegramPublicKeys } from './crypto/telegram-keys.ts';
+export { TELEGRAM_PRODUCTION_DCS, TELEGRAM_TEST_DCS, telegramDc, type TelegramDc } from './transport/telegram-dcs.ts';

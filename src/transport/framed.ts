@@ -76,8 +76,8 @@ export class FramedConnection implements FrameTransport {
   }
 
   private fail(error: TransportError): void {
+    this.finish(error); // first: the carrier's own close event must not report a normal close
     this.carrier.close();
-    this.finish(error);
   }
 
   private finish(error?: Error): void {

@@ -40,9 +40,13 @@ export class TcpCarrier implements ByteCarrier {
   }
 
   close(): void {
+    if (this.closed) return;
+    // A graceful close: what was written (e.g. a transport error code) is flushed before the FIN;
+    // destroying the socket here would drop it.
+    this.closed = true;
     this.socket.end();
     this.socket.destroySoon?.();
-    this.finish();
+    this.onClose?.();
   }
 
   private finish(error?: Error): void {
