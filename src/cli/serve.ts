@@ -1,0 +1,74 @@
+// `npm run serve -- --port <p> [--host 127.0.0.1] [--rsa-key <private.pem>] [--print-public-key]
+//                  [--mtproxy-secret <hex|dd…>]`
+// Starts the MTProto server: every TCP transport, WebSocket (/apiws) and HTTP (POST /api) on one port.
+// Without --rsa-key it uses ./mtproto-server.pem, generating and saving it (and its .pub) on first run.
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { AuthKeyServer } from '../session/exchange/server.ts';
+import { handshakeService } from '../server/handshake-service.ts';
+import { TransportListener } from '../server/listener.ts';
+import { fingerprintHex, loadOrCreateServerKey } from '../server/server-key.ts';
+import { formatMtproxySecret, parseMtproxySecret, type MtproxySecret } from '../transport/mtproxy.ts';
+import { toHexString } from './format.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '4430' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'rsa-key': { type: 'string', default: 'mtproto-server.pem' },
+    'print-public-key': { type: 'boolean', default: false },
+    'mtproxy-secret': { type: 'string' },
+  },
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a port number (0–65535), got "${values.port}"`);
+  process.exit(2);
+}
+
+const serverKey = loadOrCreateServerKey(values['rsa-key']);
+if (values['print-public-key']) {
+  process.stdout.write(serverKey.publicPem);
+  process.exit(0);
+}
+
+let secret: MtproxySecret;
+try {
+  secret = values['mtproxy-secret'] ? parseMtproxySecret(values['mtproxy-secret']) : { secret: randomBytes(16), paddedOnly: true };
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+
+const authKeys = new AuthKeyServer({
+  privateKey: serverKey.key,
+  onAuthKey: (key) => log(`auth key created: id ${toHexString(key.authKeyId)} (${key.temp ? 'temporary, ' : ''}${key.innerData}, ${key.rsaScheme})`),
+});
+
+const listener = await TransportListener.listen(
+  { host: values.host, port, secrets: [secret], onError: (error, transport) => log(`${transport}: ${error.message}`) },
+  handshakeService({
+    authKeys,
+    onError: (error, connection) => log(`${connection.description}: ${error.message}`),
+  }),
+);
+
+const address = `${listener.host}:${listener.port}`;
+const secretHex = formatMtproxySecret(secret);
+console.log(`mtproto-wasm server listening on ${address}
+  tcp        ${address}  (abridged, intermediate, padded intermediate, full; plain or obfuscated)
+  websocket  ws://${address}/apiws  (subprotocol "binary", obfuscated)
+  http       http://${address}/api  (POST)
+  rsa key    fingerprint ${fingerprintHex(serverKey.key.fingerprint)} (${BigInt.asIntN(64, serverKey.key.fingerprint)})
+             ${serverKey.created ? 'generated and saved to' : 'loaded from'} ${serverKey.path}; public key in ${serverKey.path}.pub
+  mtproxy secret: ${secretHex}
+             tg://proxy?server=${listener.host}&port=${listener.port}&secret=${secretHex}`);
+
+function log(message: string): void {
+  console.log(`[${new Date().toISOString()}] ${message}`);
+}
+
+const stop = () => listener.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
