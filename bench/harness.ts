@@ -6,6 +6,8 @@ export interface Impl {
   label: string;
   /** Runs one operation. Its return value is kept alive so the work cannot be optimised away. */
   run: () => unknown;
+  /** The operation returns a promise: operations are awaited one after another. */
+  async?: boolean;
 }
 
 export interface BenchCase {
@@ -37,10 +39,21 @@ function timeBatch(run: () => unknown, count: number): number {
   return performance.now() - start;
 }
 
-function calibrate(run: () => unknown, targetMs: number): number {
+async function timeAsyncBatch(run: () => unknown, count: number): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < count; i++) sink = await run();
+  return performance.now() - start;
+}
+
+/** Sync implementations keep the tight loop (no await in it); async ones are awaited one by one. */
+function time(impl: Impl, count: number): number | Promise<number> {
+  return impl.async ? timeAsyncBatch(impl.run, count) : timeBatch(impl.run, count);
+}
+
+async function calibrate(impl: Impl, targetMs: number): Promise<number> {
   let count = 1;
   for (;;) {
-    const ms = timeBatch(run, count);
+    const ms = await time(impl, count);
     if (ms >= targetMs / 4 || count >= 1 << 24) return Math.max(1, Math.round((count * targetMs) / Math.max(ms, 0.001)));
     count *= 4;
   }
@@ -52,13 +65,13 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-export function runCases(cases: BenchCase[], options: HarnessOptions): CaseResult[] {
+export async function runCases(cases: BenchCase[], options: HarnessOptions): Promise<CaseResult[]> {
   const selected = cases.filter((c) => !options.filter || options.filter.test(`${c.group} ${c.name}`));
   const counts = new Map<Impl, number>();
   const samples = new Map<Impl, number[]>();
   for (const c of selected) {
     for (const impl of c.impls) {
-      counts.set(impl, calibrate(impl.run, options.msPerRound));
+      counts.set(impl, await calibrate(impl, options.msPerRound));
       samples.set(impl, []);
     }
   }
@@ -68,7 +81,7 @@ export function runCases(cases: BenchCase[], options: HarnessOptions): CaseResul
       const order = c.impls.map((_, i) => c.impls[(i + round) % c.impls.length]);
       for (const impl of order) {
         const count = counts.get(impl)!;
-        samples.get(impl)!.push((count * 1000) / timeBatch(impl.run, count));
+        samples.get(impl)!.push((count * 1000) / (await time(impl, count)));
       }
     }
   }

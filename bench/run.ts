@@ -20,7 +20,7 @@ const cases: BenchCase[] = [];
 for (const suite of suites) cases.push(...(await suite()));
 
 const started = Date.now();
-const results = runCases(cases, { rounds, msPerRound, filter: filter ? new RegExp(filter, 'i') : undefined });
+const results = await runCases(cases, { rounds, msPerRound, filter: filter ? new RegExp(filter, 'i') : undefined });
 const title = `${runtime} — ${rounds} rounds × ${msPerRound} ms per implementation, medians (${new Date().toISOString()})`;
 const table = formatResults(results, title);
 console.log(table);
@@ -38,3 +38,6 @@ function runtimeName(): string {
   if (g.Bun) return `Bun ${g.Bun.version}`;
   return `Node ${process.versions.node}`;
 }
+
+// Suites may leave servers listening; the run is over.
+process.exit(0);

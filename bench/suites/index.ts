@@ -5,6 +5,7 @@ import * as sha from './sha.ts';
 import * as bigint from './bigint.ts';
 import * as tl from './tl.ts';
 import * as tlBinary from './tl-binary.ts';
+import * as exchange from './exchange.ts';
 import * as message from './message.ts';
 
-export const suites: Array<() => BenchCase[] | Promise<BenchCase[]>> = [aes.cases, sha.cases, bigint.cases, tl.cases, tlBinary.cases, message.cases];
+export const suites: Array<() => BenchCase[] | Promise<BenchCase[]>> = [aes.cases, sha.cases, bigint.cases, tl.cases, tlBinary.cases, message.cases, exchange.cases];
