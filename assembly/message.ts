@@ -63,7 +63,11 @@ const SHA_A: usize = memory.data(32, 16);
 const SHA_B: usize = memory.data(32, 16);
 /** aes_key (32) | aes_iv (32), the layout igeEncrypt/igeDecrypt read. */
 const AES_PARAMS: usize = memory.data(64, 16);
-/** The expected session_id (8 bytes), written by the bindings before messageDecrypt. */
+/**
+ * The expected session_id (8 bytes), then a u32 flag written with it by the bindings before messageDecrypt:
+ * non-zero = any session_id is accepted (a server reads the client-chosen session_id of a new session;
+ * the caller then matches it against its sessions). Every other check still runs.
+ */
 const SESSION: usize = memory.data(16, 16);
 const SHA1_OUT: usize = memory.data(32, 16);
 
@@ -175,7 +179,7 @@ export function messageDecrypt(slot: i32, x: i32, ptr: usize, length: i32): i32 
   if (v128.any_true(v128.xor(v128.load(MSG_KEY_IN), v128.load(MSG_KEY_LARGE, 8)))) status |= CHECK_MSG_KEY;
   status |= layoutStatus(pt, encrypted);
   const session: u64 = encrypted >= 16 ? load<u64>(pt, 8) : ~load<u64>(SESSION);
-  if (session != load<u64>(SESSION)) status |= CHECK_SESSION_ID;
+  if (session != load<u64>(SESSION) && load<u32>(SESSION, 8) == 0) status |= CHECK_SESSION_ID;
   if (status != 0) memory.fill(pt, 0, <usize>encrypted);
   return status;
 }

@@ -175,15 +175,17 @@ function region(k: Kit, status: number, offset: number, length: number): Message
 /**
  * Decrypts the `length`-byte packet at `offset` in WASM memory in place (up to 15 trailing transport-
  * padding bytes are ignored) and runs every check of the Security Guidelines; `sessionId` is the
- * expected session_id. On failure the decrypted bytes are wiped and `check` names the first failure.
+ * expected session_id, or 'any' to accept the one the message carries (a server opening the first message
+ * of a session the client chose; it then matches the returned session_id itself). On failure the decrypted bytes are wiped and `check` names the first failure.
  */
-export function decryptMessageInPlace(offset: number, length: number, key: LoadedAuthKey | Uint8Array, x: 0 | 8, sessionId: bigint): MessageRegion {
+export function decryptMessageInPlace(offset: number, length: number, key: LoadedAuthKey | Uint8Array, x: 0 | 8, sessionId: bigint | 'any'): MessageRegion {
   const k = getKit();
   checkRegion(k.w, offset, length);
   checkX(x);
-  checkBigInt('sessionId', sessionId);
+  if (sessionId !== 'any') checkBigInt('sessionId', sessionId);
   const slot = slotOf(k, key);
-  k.dv.setBigInt64(k.session, sessionId, true);
+  k.dv.setBigInt64(k.session, sessionId === 'any' ? 0n : sessionId, true);
+  k.dv.setUint32(k.session + 8, sessionId === 'any' ? 1 : 0, true);
   return region(k, k.decrypt(slot, x, offset, length), offset, length);
 }
 
@@ -201,7 +203,7 @@ export function encryptMessage(key: LoadedAuthKey | Uint8Array, plaintext: Uint8
 }
 
 /** Decrypts a copy of `packet`; on success `plaintext` is the whole decrypted plaintext (padding included). */
-export function decryptMessage(key: LoadedAuthKey | Uint8Array, packet: Uint8Array, x: 0 | 8, sessionId: bigint): { check: MessageCheck | undefined; plaintext: Uint8Array<ArrayBuffer> } {
+export function decryptMessage(key: LoadedAuthKey | Uint8Array, packet: Uint8Array, x: 0 | 8, sessionId: bigint | 'any'): { check: MessageCheck | undefined; plaintext: Uint8Array<ArrayBuffer> } {
   checkBytes('packet', packet);
   const k = getKit();
   if (packet.length > k.w.ioLen) throw new RangeError(`packet must be at most ${k.w.ioLen} bytes, got ${packet.length}`);

@@ -202,6 +202,24 @@ test('a different auth key fails auth_key_id; a wrong session fails session_id',
   }
 });
 
+test("sessionId 'any' (a server opening a new session) accepts the client's session_id and keeps every other check", () => {
+  const key = randomKey(3);
+  const packet = wasm.sealMessage(key, { salt: 7n, sessionId: -0x1234_5678_9abc_def0n, msgId: 4n, seqNo: 1 }, new Uint8Array(8), 0);
+  for (const [name, impl] of IMPLS) {
+    const m = impl.openMessage(key, packet, 0, 'any');
+    assert.equal(m.sessionId, -0x1234_5678_9abc_def0n, name);
+    assert.equal(m.salt, 7n, name);
+    // the flag does not stick: the next call with an expected id checks it again
+    assert.equal(checkOf(() => impl.openMessage(key, packet, 0, 1n)), 'session_id', name);
+    assert.equal(checkOf(() => impl.openMessage(randomKey(4), packet, 0, 'any')), 'auth_key_id', name);
+    assert.equal(checkOf(() => impl.openMessage(key, packet, 8, 'any')), 'msg_key', name);
+    const tampered = packet.slice(); tampered[40] ^= 1;
+    assert.equal(checkOf(() => impl.openMessage(key, tampered, 0, 'any')), 'msg_key', name);
+    assert.equal(checkOf(() => impl.openMessage(key, packet.subarray(0, 24 + 8), 0, 'any')), 'length', name);
+    assert.throws(() => impl.openMessage(key, packet, 0, 'other' as never), TypeError, name);
+  }
+});
+
 test('more handles than core slots: each reloads its own key (no silent key mix-up)', () => {
   const keys = Array.from({ length: 40 }, (_, i) => wasm.loadAuthKey(randomKey(500 + i)));
   const fields = { salt: 0n, sessionId: 1n, msgId: 4n, seqNo: 0 };

@@ -11,9 +11,9 @@ import { SecurityError } from '../errors.ts';
 export interface MessagePrimitives {
   messageArena(): MessageArena;
   encryptMessageInPlace(offset: number, plaintextLength: number, key: LoadedAuthKey | Uint8Array, x: 0 | 8): number;
-  decryptMessageInPlace(offset: number, length: number, key: LoadedAuthKey | Uint8Array, x: 0 | 8, sessionId: bigint): MessageRegion;
+  decryptMessageInPlace(offset: number, length: number, key: LoadedAuthKey | Uint8Array, x: 0 | 8, sessionId: bigint | 'any'): MessageRegion;
   encryptMessage(key: LoadedAuthKey | Uint8Array, plaintext: Uint8Array, x: 0 | 8): Uint8Array<ArrayBuffer>;
-  decryptMessage(key: LoadedAuthKey | Uint8Array, packet: Uint8Array, x: 0 | 8, sessionId: bigint): { check: MessageCheck | undefined; plaintext: Uint8Array<ArrayBuffer> };
+  decryptMessage(key: LoadedAuthKey | Uint8Array, packet: Uint8Array, x: 0 | 8, sessionId: bigint | 'any'): { check: MessageCheck | undefined; plaintext: Uint8Array<ArrayBuffer> };
 }
 
 /** The plaintext header fields (salt and session_id as signed or unsigned 64-bit values). */
@@ -116,8 +116,11 @@ export function createMessageCrypto(p: MessagePrimitives) {
       return p.encryptMessage(key, plaintext, x);
     },
 
-    /** Decrypts and checks a packet; throws SecurityError naming the first failed check. */
-    openMessage(key: LoadedAuthKey | Uint8Array, packet: Uint8Array, x: 0 | 8, sessionId: bigint): OpenedMessage {
+    /**
+     * Decrypts and checks a packet; throws SecurityError naming the first failed check. `sessionId` is the
+     * expected one, or 'any' for a server reading a client-chosen session_id (returned in the fields).
+     */
+    openMessage(key: LoadedAuthKey | Uint8Array, packet: Uint8Array, x: 0 | 8, sessionId: bigint | 'any'): OpenedMessage {
       const { check, plaintext } = p.decryptMessage(key, packet, x, sessionId);
       if (check !== undefined) fail(check);
       const dv = new DataView(plaintext.buffer);
@@ -146,7 +149,7 @@ export function createMessageCrypto(p: MessagePrimitives) {
     },
 
     /** Decrypts and checks a packet in the arena in place; throws SecurityError naming the first failed check. */
-    openMessageInPlace(offset: number, length: number, key: LoadedAuthKey | Uint8Array, x: 0 | 8, sessionId: bigint): OpenedRegion {
+    openMessageInPlace(offset: number, length: number, key: LoadedAuthKey | Uint8Array, x: 0 | 8, sessionId: bigint | 'any'): OpenedRegion {
       const r = p.decryptMessageInPlace(offset, length, key, x, sessionId);
       if (r.check !== undefined) fail(r.check);
       const fields = readFields(arenaDv(p.messageArena().view), r.plaintextOffset);

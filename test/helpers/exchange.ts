@@ -1,17 +1,12 @@
 // Shared setup for the key-exchange tests: a freshly generated server RSA key (node:crypto).
-import { generateKeyPairSync } from 'node:crypto';
-import { parsePrivateKeyPem, type RsaPrivateKey, type RsaPublicKey } from '../../src/crypto/rsa.ts';
+import type { RsaPrivateKey, RsaPublicKey } from '../../src/crypto/rsa.ts';
+import { generateServerKey } from '../../src/server/server-key.ts';
 
 let cached: RsaPrivateKey | undefined;
 
-/** A 2048-bit server key whose fingerprint's top hex digit is not 0 (mtcute and others mishandle those). */
+/** A 2048-bit server key (shared by the tests of one process), as the server generates them. */
 export function serverKey(): RsaPrivateKey {
-  while (!cached) {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const key = parsePrivateKeyPem(privateKey.export({ format: 'pem', type: 'pkcs1' }) as string);
-    if (BigInt.asUintN(64, key.fingerprint) >> 60n !== 0n) cached = key;
-  }
-  return cached;
+  return (cached ??= generateServerKey().key);
 }
 
 export function publicHalf(key: RsaPrivateKey): RsaPublicKey {

@@ -120,7 +120,7 @@ function encryptAt(view: Uint8Array, offset: number, plaintextLength: number, ke
   return plaintextLength + MESSAGE_HEADER_SIZE;
 }
 
-function decryptAt(view: Uint8Array, offset: number, length: number, key: unknown, x: 0 | 8, sessionId: bigint): MessageRegion {
+function decryptAt(view: Uint8Array, offset: number, length: number, key: unknown, x: 0 | 8, sessionId: bigint | 'any'): MessageRegion {
   const k = resolve(key);
   let status = 0;
   const encrypted = length >= MESSAGE_HEADER_SIZE ? (length - MESSAGE_HEADER_SIZE) & ~15 : 0;
@@ -134,7 +134,7 @@ function decryptAt(view: Uint8Array, offset: number, length: number, key: unknow
   if (!sameBytes(messageKeyLarge(k.key, x, pt).subarray(8, 24), msgKey)) status |= MSG_KEY;
   status |= layoutStatus(pt);
   const dv = new DataView(pt.buffer, pt.byteOffset, pt.byteLength);
-  if (encrypted < 16 || dv.getBigInt64(8, true) !== BigInt.asIntN(64, sessionId)) status |= SESSION_ID;
+  if (encrypted < 16 || (sessionId !== 'any' && dv.getBigInt64(8, true) !== BigInt.asIntN(64, sessionId))) status |= SESSION_ID;
   if (status !== 0) pt.fill(0);
   return {
     check: firstFailedCheck(status),
@@ -168,11 +168,11 @@ export function encryptMessageInPlace(offset: number, plaintextLength: number, k
   return encryptAt(view, offset, plaintextLength, key, x);
 }
 
-export function decryptMessageInPlace(offset: number, length: number, key: LoadedAuthKey | Uint8Array, x: 0 | 8, sessionId: bigint): MessageRegion {
+export function decryptMessageInPlace(offset: number, length: number, key: LoadedAuthKey | Uint8Array, x: 0 | 8, sessionId: bigint | 'any'): MessageRegion {
   const view = getArena();
   checkOffset(view, offset, length);
   checkX(x);
-  checkBigInt('sessionId', sessionId);
+  if (sessionId !== 'any') checkBigInt('sessionId', sessionId);
   return decryptAt(view, offset, length, key, x, sessionId);
 }
 
@@ -188,11 +188,11 @@ export function encryptMessage(key: LoadedAuthKey | Uint8Array, plaintext: Uint8
   return out;
 }
 
-export function decryptMessage(key: LoadedAuthKey | Uint8Array, packet: Uint8Array, x: 0 | 8, sessionId: bigint): { check: MessageCheck | undefined; plaintext: Uint8Array<ArrayBuffer> } {
+export function decryptMessage(key: LoadedAuthKey | Uint8Array, packet: Uint8Array, x: 0 | 8, sessionId: bigint | 'any'): { check: MessageCheck | undefined; plaintext: Uint8Array<ArrayBuffer> } {
   checkBytes('packet', packet);
   if (packet.length > IO_SIZE) throw new RangeError(`packet must be at most ${IO_SIZE} bytes, got ${packet.length}`);
   checkX(x);
-  checkBigInt('sessionId', sessionId);
+  if (sessionId !== 'any') checkBigInt('sessionId', sessionId);
   const buf = (io ??= new Uint8Array(IO_SIZE));
   buf.set(packet);
   const r = decryptAt(buf, 0, packet.length, key, x, sessionId);
