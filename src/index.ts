@@ -9,6 +9,7 @@ export { modPow, factorizePQ, factorizePQInPlace } from '../bindings/bigint.ts';
 export { serialize, serializeInto, deserialize, deserializeResult, TL_LAYER, type TlSerializable } from './tl/codec.ts';
 export type * from './tl/generated/types.ts';
 export { TlError, MtprotoError, TransportError, SecurityError } from './errors.ts';
+export { parsePublicKeyPem, parsePrivateKeyPem, publicKeyToPem, rsaFingerprint, type RsaPublicKey, type RsaPrivateKey } from './crypto/rsa.ts';
 export {
   loadAuthKey, messageArena, encryptMessageInPlace, decryptMessageInPlace, encryptMessage, decryptMessage,
   sealMessage, openMessage, sealMessageInPlace, openMessageInPlace, paddingLength, messageAesKeyIv, MESSAGE_CHECKS,
