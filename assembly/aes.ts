@@ -287,8 +287,8 @@ function subWord(w: u32): u32 {
   return i32x4.extract_lane(v128.xor(v128.xor(swz(SBOU(), io), swz(SBOT(), jo)), S63()), 0);
 }
 
-/** The FIPS-197 AES-256 key expansion of the 32 bytes at key into W (little-endian words). */
-function expandStandard(key: usize): void {
+/** The FIPS-197 AES-256 key expansion of the 32 bytes at key into W (little-endian words); returns W. */
+export function expandStandard(key: usize): usize {
   for (let i = 0; i < 8; i++) store<u32>(W + (<usize>i << 2), load<u32>(key + (<usize>i << 2)));
   let rcon: u32 = 1;
   for (let i = 8; i < 60; i++) {
@@ -301,6 +301,7 @@ function expandStandard(key: usize): void {
     }
     store<u32>(W + (<usize>i << 2), load<u32>(W + (<usize>(i - 8) << 2)) ^ t);
   }
+  return W;
 }
 
 @inline function srMask(k: i32): v128 {

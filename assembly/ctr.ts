@@ -9,9 +9,12 @@
 //   [240, 256)  next counter block, as big-endian bytes (the iv, advanced)
 //   [256, 272)  last keystream block
 //   [272, 276)  bytes of that block already used (16 = none left)
+//   [288, 2208) bitsliced encryption schedule (aes-bitsliced.ts), for 128-byte batches
 import { KEY_SCHEDULE_SIZE, encrypt4, encryptBlock, expandEncKey } from './aes';
+import { BS_KEY_SIZE, bsEncrypt8, bsExpandKey } from './aes-bitsliced';
 
-const SLOT_SIZE: i32 = 288;
+const BS_KEYS: usize = 288;
+const SLOT_SIZE: i32 = 288 + BS_KEY_SIZE;
 const SLOT_COUNT: i32 = 256;
 const COUNTER: usize = KEY_SCHEDULE_SIZE;
 const KEYSTREAM: usize = COUNTER + 16;
@@ -20,8 +23,8 @@ const USED: usize = KEYSTREAM + 16;
 const SLOTS: usize = memory.data(SLOT_SIZE * SLOT_COUNT, 16);
 /** key (32 bytes) then iv (16 bytes), written by the bindings for aesCtrInit. */
 const CTR_PARAMS: usize = memory.data(48, 16);
-/** Four counter blocks, encrypted in place into keystream. */
-const BLOCKS: usize = memory.data(64, 16);
+/** Up to eight counter blocks, encrypted in place into keystream. */
+const BLOCKS: usize = memory.data(128, 16);
 
 export function aesCtrParams(): usize { return CTR_PARAMS; }
 export function aesCtrSlots(): usize { return SLOTS; }
@@ -32,6 +35,7 @@ export function aesCtrSlotCount(): i32 { return SLOT_COUNT; }
 export function aesCtrInit(slot: i32): void {
   const s = SLOTS + <usize>(slot & (SLOT_COUNT - 1)) * SLOT_SIZE;
   expandEncKey(CTR_PARAMS, s);
+  bsExpandKey(CTR_PARAMS, s + BS_KEYS);
   v128.store(s + COUNTER, v128.load(CTR_PARAMS, 32));
   v128.store(s + KEYSTREAM, i64x2.splat(0));
   store<i32>(s + USED, 16);
@@ -57,6 +61,18 @@ export function aesCtrProcess(slot: i32, ptr: usize, length: i32): void {
   }
   let hi = bswap<u64>(load<u64>(s + COUNTER));
   let lo = bswap<u64>(load<u64>(s + COUNTER, 8));
+  while (n >= 128) {
+    for (let b: usize = 0; b < 128; b += 16) {
+      v128.store(BLOCKS + b, counterBlock(hi, lo));
+      lo++;
+      if (lo == 0) hi++;
+    }
+    bsEncrypt8(BLOCKS, s + BS_KEYS);
+    for (let b: usize = 0; b < 128; b += 16) {
+      v128.store(p + b, v128.xor(v128.load(p + b), v128.load(BLOCKS + b)));
+    }
+    p += 128; n -= 128;
+  }
   while (n >= 64) {
     for (let b: usize = 0; b < 64; b += 16) {
       v128.store(BLOCKS + b, counterBlock(hi, lo));
