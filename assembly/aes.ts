@@ -116,6 +116,27 @@ const K: usize = memory.data<u64>([
   if ((phase & 1) == 0) return i8x16.shuffle(x, x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
   return i8x16.shuffle(x, x, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5);
 }
+// The same rotations as swizzle indices in memory (phase·48 + 0: F, 16: F², 32: F³): in the round
+// functions a loaded mask costs V8 one load + fix-up + pshufb, an immediate shuffle four instructions
+// to build the mask + pshufb; the fix-up is on the mask, not on the data's path.
+const MC: usize = memory.data<u8>([
+  1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12, // phase 0 F
+  2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, // phase 0 F2
+  3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, // phase 0 F3
+  5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12, 1, 2, 3, 0, // phase 1 F
+  10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, // phase 1 F2
+  15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, // phase 1 F3
+  9, 10, 11, 8, 13, 14, 15, 12, 1, 2, 3, 0, 5, 6, 7, 4, // phase 2 F
+  2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, // phase 2 F2
+  11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, // phase 2 F3
+  13, 14, 15, 12, 1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, // phase 3 F
+  10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, // phase 3 F2
+  7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, // phase 3 F3
+], 16);
+// @ts-ignore: decorator
+@inline function mcm(x: v128, phase: i32, power: i32): v128 {
+  return i8x16.swizzle(x, v128.load(MC + <usize>(phase * 48 + (power - 1) * 16)));
+}
 /** ShiftRows twice: what is left over after 14 rounds. */
 // @ts-ignore: decorator
 @inline function shiftRows2(x: v128): v128 {
@@ -159,11 +180,11 @@ const W: usize = memory.data(16 * 15, 16);
   const jo = v128.xor(swz(INV(), v128.xor(swz(INV(), j), a)), hi);
   const A = v128.xor(swz(SB1U(), io), swz(SB1T(), jo)); // S(x)
   const A2 = v128.xor(swz(SB2U(), io), swz(SB2T(), jo)); // 2·S(x)
-  const t = v128.xor(mcF(A, phase), A2); // 2A + B
+  const t = v128.xor(mcm(A, phase, 1), A2); // 2A + B
   // k is the round key already pushed through this round's rotations (see expandEncKey), added
   // where it costs no latency.
-  const u = v128.xor(v128.xor(mcB(A, phase), k), t); // 2A + B + D + k
-  return v128.xor(mcF(t, phase), u); // 2A + 3B + C + D + k
+  const u = v128.xor(v128.xor(mcm(A, phase, 3), k), t); // 2A + B + D + k
+  return v128.xor(mcm(t, phase, 1), u); // 2A + 3B + C + D + k
 }
 
 @inline function encLast(s: v128, k: v128): v128 {
@@ -249,7 +270,7 @@ export function encrypt4(p: usize, rk: usize): void {
   const mb = v128.xor(swz(DSBBU(), io), swz(DSBBT(), jo));
   // k is the round key already rotated three times (see expandDecKey), added off the critical path.
   const me = v128.xor(v128.xor(swz(DSBEU(), io), k), swz(DSBET(), jo));
-  return v128.xor(v128.xor(mcB(m9, phase), mcF(mb, phase)), v128.xor(mcF2(md, phase), me));
+  return v128.xor(v128.xor(mcm(m9, phase, 3), mcm(mb, phase, 1)), v128.xor(mcm(md, phase, 2), me));
 }
 
 @inline function decLast(s: v128, k: v128): v128 {
