@@ -2,11 +2,29 @@
 // Instructions", CHES 2009 — the design of OpenSSL's vpaes). The S-box is computed by inversion in
 // GF(2^4)^2 with 16-entry lookups (i8x16.swizzle), the state lives in a changed basis between rounds,
 // MixColumns is three byte rotations, and ShiftRows is folded into the round keys plus one final
-// permutation. Constant-time (no data-dependent memory access), one block at a time, no tables in memory.
+// permutation. Constant-time (no data-dependent memory access or branch), one block at a time.
 //
 // swizzle and x86 pshufb agree here: every index is either 0..15 or has its top bit set (0x80..0x8f),
 // which both read as "zero". The round-key layouts produced by expandEncKey / expandDecKey are private
 // to this file's encrypt/decrypt functions.
+//
+// Cost under V8 (Node 20, x64, read with `node --print-wasm-code --no-liftoff`): every data-dependent
+// i8x16.swizzle is three instructions (load the fix-up constant's address, vpaddusb +0x70, vpshufb),
+// so each lookup is 2 cycles of latency. V8 skips the fix-up only for constant indices: an index from
+// v128.and(x, splat(0x0f)) or i8x16.shr_u(x, 4) still gets it. An i8x16.shuffle costs four
+// instructions to build its mask plus the pshufb; a swizzle with a mask loaded from memory costs a load
+// plus the three, with the fix-up on the mask, off the data's path. So the rounds use loaded masks.
+// A round is then 12 lookups (enc; dec 16) ≈ 50 instructions, and its critical path is about 16 cycles:
+// nibble split 2, three dependent lookup levels 3 × (2 + 1 XOR), MixColumns 3–4. IGE runs one block
+// at a time, so that path is the bound (≈ 255 cycles per block encrypting, ≈ 280 decrypting, at
+// 2.6 GHz nominal). @mtcute/wasm's table-driven (not constant-time) AES does ≈ 210 cycles per block at
+// its best, so IGE ≥ 1.5× @mtcute/wasm is out of reach for a constant-time single-block AES here.
+// Tried and measured (best of 600 interleaved 64 KiB calls, cycles per block, enc / dec):
+//   before (main: Horner MixColumns, immediate shuffles)         265 / 303
+//   InvMixColumns flattened: 3 shuffles side by side + XOR tree     – / 287
+//   + rotations as swizzles with loaded masks                    257 / 278   (kept)
+//   enc with a 3·S table pair (one level shorter, 2 more lookups) 262–271 / –  (slower: dropped)
+//   row-major state (pshufd rotations, explicit ShiftRows; mock-up) 266 / 289  (slower: dropped)
 
 export const ROUNDS: i32 = 14;
 /** Bytes of one expanded key (15 round keys). */
@@ -93,7 +111,8 @@ const K: usize = memory.data<u64>([
 @inline function DSBOU(): v128 { return v128.load(K, 352); }
 // @ts-ignore: decorator
 @inline function DSBOT(): v128 { return v128.load(K, 368); }
-// MixColumns byte rotations as immediate shuffles (V8 emits one pshufb, no index fix-up): mcF sends each
+// MixColumns byte rotations as immediate shuffles (used by the key schedule; V8 builds the mask with four
+// instructions, then one pshufb): mcF sends each
 // column's bytes up by one, mcB down by one, each composed with `phase` column-steps of the deferred
 // ShiftRows. phase is always a literal, so only one arm survives inlining.
 // @ts-ignore: decorator
@@ -109,12 +128,6 @@ const K: usize = memory.data<u64>([
   if (phase == 1) return i8x16.shuffle(x, x, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10);
   if (phase == 2) return i8x16.shuffle(x, x, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6);
   return i8x16.shuffle(x, x, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2);
-}
-// F² and F³ = B (two and three steps of mcF) as one shuffle each, for the flattened MixColumns.
-// @ts-ignore: decorator
-@inline function mcF2(x: v128, phase: i32): v128 {
-  if ((phase & 1) == 0) return i8x16.shuffle(x, x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
-  return i8x16.shuffle(x, x, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5);
 }
 // The same rotations as swizzle indices in memory (phase·48 + 0: F, 16: F², 32: F³): in the round
 // functions a loaded mask costs V8 one load + fix-up + pshufb, an immediate shuffle four instructions
