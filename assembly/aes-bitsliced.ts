@@ -10,6 +10,10 @@
 // The S-box is Boyar & Peralta's circuit ("A new combinational logic minimization technique with
 // applications to cryptology", 2009; 32 AND + 81 XOR) without its four NOTs: those add the
 // constant 0x63, which commutes with ShiftRows/MixColumns and is folded into the next round key.
+// Cost under V8 (Node 20, x64): ≈ 91 cycles per block (≈ 730 per 8-block batch), 2.3× the 4-block
+// vpaes path (≈ 211); a round is ≈ 150 AND/XOR, 16 pshufd, 8 swizzles and ≈ 55 spill moves (the S-box
+// keeps more values live than x64's 16 vector registers). Peeling the last round out of the loop
+// changed nothing measurable.
 import { expandStandard } from './aes';
 
 /** Bytes of one bitsliced key schedule: 15 round keys × 8 slices. */

@@ -4,10 +4,15 @@
 // Keystream comes 8 blocks at a time from the bitsliced AES (aes-bitsliced.ts): whole 128-byte runs
 // are XORed straight into the data, and a shorter remainder takes one more batch whose unused bytes
 // wait in the slot for the next call. So every call size costs the bitsliced rate per byte, amortized.
-// Measured (npm run bench -- --filter CTR, ours ÷ @mtcute/wasm, one run each, same machine):
-//   vpaes, 4 blocks per batch + 16-byte buffer:  64 B 1.95×, 1 KiB 1.16×, 1 MiB 1.25×
-//   bitsliced ≥ 128 B, vpaes tail (16-byte buf):  64 B 1.51×, 1 KiB 2.90×, 1 MiB 2.81×
-//   bitsliced only, 128-byte keystream buffer:   see git log / bindings header for the final run
+// Measured, raw export, best of 400 interleaved samples, cycles per 16 bytes (2.6 GHz nominal):
+//                                                  64 B calls   1 KiB calls   64 KiB calls
+//   vpaes, 4 blocks per batch, 16-byte buffer        221          211           211
+//   bitsliced ≥ 128 B, vpaes below (16-byte buffer)  221           94            94
+//   bitsliced only, 128-byte keystream buffer         99           92            91   (kept)
+// So bitsliced-8 wins at every size once the unused part of a batch is kept for the next call; the
+// cost is one batch (~300 ns) for the first byte of a fresh stream instead of one block (~100 ns).
+// Public API vs @mtcute/wasm, best of 150 interleaved samples (before → after): 64 B 1.44× → 2.77×,
+// 1 KiB 1.25× → 2.72×, 64 KiB 1.24× → 2.80×.
 //
 // State lives in SLOT_COUNT fixed slots of SLOT_SIZE bytes. The bindings use them as a direct-mapped
 // cache: stream id % SLOT_COUNT picks the slot; a stream whose slot holds another stream saves that
