@@ -318,31 +318,47 @@ export function encrypt4(p: usize, rk: usize): void {
 
 // ---- key schedule ----
 
-/** SubWord of FIPS-197 through the same constant-time S-box: S(x) = sbo(inv(ipt(x))) + 0x63. */
-function subWord(w: u32): u32 {
-  const s = transform(i32x4.splat(w), IPT_LO(), IPT_HI());
+/** SubBytes of FIPS-197 on all 16 bytes through the same constant-time S-box: sbo(inv(ipt(x))) + 0x63. */
+// @ts-ignore: decorator
+@inline function subBytes(x: v128): v128 {
+  const s = transform(x, IPT_LO(), IPT_HI());
   const lo = v128.and(s, S0F());
   const hi = v128.and(i16x8.shr_u(s, 4), S0F());
   const j = v128.xor(lo, hi);
   const a = swz(INVA(), lo);
   const io = v128.xor(swz(INV(), v128.xor(swz(INV(), hi), a)), j);
   const jo = v128.xor(swz(INV(), v128.xor(swz(INV(), j), a)), hi);
-  return i32x4.extract_lane(v128.xor(v128.xor(swz(SBOU(), io), swz(SBOT(), jo)), S63()), 0);
+  return v128.xor(v128.xor(swz(SBOU(), io), swz(SBOT(), jo)), S63());
 }
 
-/** The FIPS-197 AES-256 key expansion of the 32 bytes at key into W (little-endian words); returns W. */
+/** [a0, a0^a1, a0^a1^a2, a0^a1^a2^a3] over the four 32-bit words. */
+// @ts-ignore: decorator
+@inline function prefixXor(a: v128): v128 {
+  const z = i64x2.splat(0);
+  const x = v128.xor(a, i8x16.shuffle(z, a, 0, 1, 2, 3, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27));
+  return v128.xor(x, i8x16.shuffle(z, x, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+}
+
+/**
+ * The FIPS-197 AES-256 key expansion of the 32 bytes at key into W (little-endian words); returns W.
+ * Four words per step: w[i..i+3] = prefixXor(w[i-8..i-5]) ^ f(w[i-1]) broadcast.
+ */
 export function expandStandard(key: usize): usize {
-  for (let i = 0; i < 8; i++) store<u32>(W + (<usize>i << 2), load<u32>(key + (<usize>i << 2)));
+  let k0 = v128.load(key);
+  let k1 = v128.load(key, 16);
+  v128.store(W, k0);
+  v128.store(W, k1, 16);
   let rcon: u32 = 1;
-  for (let i = 8; i < 60; i++) {
-    let t = load<u32>(W + (<usize>(i - 1) << 2));
-    if ((i & 7) == 0) {
-      t = subWord(rotr<u32>(t, 8)) ^ rcon;
-      rcon <<= 1;
-    } else if ((i & 7) == 4) {
-      t = subWord(t);
-    }
-    store<u32>(W + (<usize>i << 2), load<u32>(W + (<usize>(i - 8) << 2)) ^ t);
+  for (let i: usize = 2; i < 15; i += 2) {
+    // RotWord of the last word, broadcast, through the S-box, plus rcon in each word's first byte.
+    const rot = i8x16.shuffle(k1, k1, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12);
+    k0 = v128.xor(prefixXor(k0), v128.xor(subBytes(rot), i32x4.splat(rcon)));
+    v128.store(W + (i << 4), k0);
+    rcon <<= 1;
+    if (i == 14) break;
+    const last = i8x16.shuffle(k0, k0, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15);
+    k1 = v128.xor(prefixXor(k1), subBytes(last));
+    v128.store(W + (i << 4), k1, 16);
   }
   return W;
 }
