@@ -376,7 +376,7 @@ export function expandStandard(key: usize): usize {
 
 // @ts-ignore: decorator
 @inline function mcF3(k: v128, phase: i32): v128 {
-  return mcF(mcF(mcF(k, phase), phase), phase);
+  return mcB(k, phase); // F⁴ = 1
 }
 
 /** Multiplies every byte by x in GF(2^8) (the AES polynomial). */
