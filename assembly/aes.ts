@@ -240,38 +240,6 @@ const W: usize = memory.data(16 * 15, 16);
   return encLast(s, v128.load(rk, 224));
 }
 
-/** Encrypts four independent blocks in place at p (interleaved to hide swizzle latency). */
-export function encrypt4(p: usize, rk: usize): void {
-  let k = v128.load(rk);
-  let s0 = v128.xor(transform(v128.load(p), IPT_LO(), IPT_HI()), k);
-  let s1 = v128.xor(transform(v128.load(p, 16), IPT_LO(), IPT_HI()), k);
-  let s2 = v128.xor(transform(v128.load(p, 32), IPT_LO(), IPT_HI()), k);
-  let s3 = v128.xor(transform(v128.load(p, 48), IPT_LO(), IPT_HI()), k);
-  for (let r = 1; r < 13; r += 4) {
-    const q = rk + (<usize>r << 4);
-    k = v128.load(q);
-    s0 = encRound(s0, k, 1); s1 = encRound(s1, k, 1);
-    s2 = encRound(s2, k, 1); s3 = encRound(s3, k, 1);
-    k = v128.load(q, 16);
-    s0 = encRound(s0, k, 2); s1 = encRound(s1, k, 2);
-    s2 = encRound(s2, k, 2); s3 = encRound(s3, k, 2);
-    k = v128.load(q, 32);
-    s0 = encRound(s0, k, 3); s1 = encRound(s1, k, 3);
-    s2 = encRound(s2, k, 3); s3 = encRound(s3, k, 3);
-    k = v128.load(q, 48);
-    s0 = encRound(s0, k, 0); s1 = encRound(s1, k, 0);
-    s2 = encRound(s2, k, 0); s3 = encRound(s3, k, 0);
-  }
-  k = v128.load(rk, 208);
-  s0 = encRound(s0, k, 1); s1 = encRound(s1, k, 1);
-  s2 = encRound(s2, k, 1); s3 = encRound(s3, k, 1);
-  k = v128.load(rk, 224);
-  v128.store(p, encLast(s0, k));
-  v128.store(p, encLast(s1, k), 16);
-  v128.store(p, encLast(s2, k), 32);
-  v128.store(p, encLast(s3, k), 48);
-}
-
 // ---- decryption ----
 
 // @ts-ignore: decorator
