@@ -2,11 +2,35 @@
 // Instructions", CHES 2009 — the design of OpenSSL's vpaes). The S-box is computed by inversion in
 // GF(2^4)^2 with 16-entry lookups (i8x16.swizzle), the state lives in a changed basis between rounds,
 // MixColumns is three byte rotations, and ShiftRows is folded into the round keys plus one final
-// permutation. Constant-time (no data-dependent memory access), one block at a time, no tables in memory.
+// permutation. Constant-time (no data-dependent memory access or branch), one block at a time.
 //
 // swizzle and x86 pshufb agree here: every index is either 0..15 or has its top bit set (0x80..0x8f),
 // which both read as "zero". The round-key layouts produced by expandEncKey / expandDecKey are private
 // to this file's encrypt/decrypt functions.
+//
+// Cost under V8 (Node 20, x64, read with `node --print-wasm-code --no-liftoff`): every data-dependent
+// i8x16.swizzle is three instructions (load the fix-up constant's address, vpaddusb +0x70, vpshufb),
+// so each lookup is 2 cycles of latency. V8 skips the fix-up only for constant indices: an index from
+// v128.and(x, splat(0x0f)) or i8x16.shr_u(x, 4) still gets it. An i8x16.shuffle costs four
+// instructions to build its mask plus the pshufb; a swizzle with a mask loaded from memory costs a load
+// plus the three, with the fix-up on the mask, off the data's path. So the rounds use loaded masks.
+// A round is then 12 lookups (enc; dec 16) ≈ 50 instructions, and its critical path is about 16 cycles:
+// nibble split 2, three dependent lookup levels 3 × (2 + 1 XOR), MixColumns 3–4. IGE runs one block
+// at a time, so that path is the bound (≈ 255 cycles per block encrypting, ≈ 280 decrypting, at
+// 2.6 GHz nominal). @mtcute/wasm's table-driven (not constant-time) AES does ≈ 210 cycles per block at
+// its best, so IGE ≥ 1.5× @mtcute/wasm is out of reach for a constant-time single-block AES here.
+// Tried and measured (best of 600 interleaved 64 KiB calls, cycles per block, enc / dec):
+//   before (main: Horner MixColumns, immediate shuffles)         265 / 303
+//   InvMixColumns flattened: 3 shuffles side by side + XOR tree     – / 287
+//   + rotations as swizzles with loaded masks                    257 / 278   (kept)
+//   enc with a 3·S table pair (one level shorter, 2 more lookups) 262–271 / –  (slower: dropped)
+//   row-major state (pshufd rotations, explicit ShiftRows; mock-up) 266 / 289  (slower: dropped)
+//   MixColumns masks as constant-index swizzles (bare pshufb)     258 / 285   (no gain: dropped)
+// Key expansion four words per step: 590 → 480 cycles per IGE encrypt call (785 → 665 decrypt).
+// Public API vs @mtcute/wasm, best of 150 interleaved samples, enc / dec (before → after):
+//   64 B 0.71/0.76 → 0.78/0.85×, 1 KiB 0.78/0.72 → 0.81/0.77×, 64 KiB 0.78/0.70 → 0.80/0.76×.
+// `npm run bench -- --filter "IGE|CTR"` (medians, one run, machine loaded by other jobs), ours ÷ mtcute:
+//   enc 64 B 0.98×, 1 KiB 1.06×, 1 MiB 1.00×; dec 64 B 1.12×, 1 KiB 0.98×, 1 MiB 0.92×.
 
 export const ROUNDS: i32 = 14;
 /** Bytes of one expanded key (15 round keys). */
@@ -93,7 +117,8 @@ const K: usize = memory.data<u64>([
 @inline function DSBOU(): v128 { return v128.load(K, 352); }
 // @ts-ignore: decorator
 @inline function DSBOT(): v128 { return v128.load(K, 368); }
-// MixColumns byte rotations as immediate shuffles (V8 emits one pshufb, no index fix-up): mcF sends each
+// MixColumns byte rotations as immediate shuffles (used by the key schedule; V8 builds the mask with four
+// instructions, then one pshufb): mcF sends each
 // column's bytes up by one, mcB down by one, each composed with `phase` column-steps of the deferred
 // ShiftRows. phase is always a literal, so only one arm survives inlining.
 // @ts-ignore: decorator
@@ -109,6 +134,27 @@ const K: usize = memory.data<u64>([
   if (phase == 1) return i8x16.shuffle(x, x, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10);
   if (phase == 2) return i8x16.shuffle(x, x, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6);
   return i8x16.shuffle(x, x, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2);
+}
+// The same rotations as swizzle indices in memory (phase·48 + 0: F, 16: F², 32: F³): in the round
+// functions a loaded mask costs V8 one load + fix-up + pshufb, an immediate shuffle four instructions
+// to build the mask + pshufb; the fix-up is on the mask, not on the data's path.
+const MC: usize = memory.data<u8>([
+  1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12, // phase 0 F
+  2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, // phase 0 F2
+  3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, // phase 0 F3
+  5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12, 1, 2, 3, 0, // phase 1 F
+  10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, // phase 1 F2
+  15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, // phase 1 F3
+  9, 10, 11, 8, 13, 14, 15, 12, 1, 2, 3, 0, 5, 6, 7, 4, // phase 2 F
+  2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, // phase 2 F2
+  11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, // phase 2 F3
+  13, 14, 15, 12, 1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, // phase 3 F
+  10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, // phase 3 F2
+  7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, // phase 3 F3
+], 16);
+// @ts-ignore: decorator
+@inline function mcm(x: v128, phase: i32, power: i32): v128 {
+  return i8x16.swizzle(x, v128.load(MC + <usize>(phase * 48 + (power - 1) * 16)));
 }
 /** ShiftRows twice: what is left over after 14 rounds. */
 // @ts-ignore: decorator
@@ -153,11 +199,11 @@ const W: usize = memory.data(16 * 15, 16);
   const jo = v128.xor(swz(INV(), v128.xor(swz(INV(), j), a)), hi);
   const A = v128.xor(swz(SB1U(), io), swz(SB1T(), jo)); // S(x)
   const A2 = v128.xor(swz(SB2U(), io), swz(SB2T(), jo)); // 2·S(x)
-  const t = v128.xor(mcF(A, phase), A2); // 2A + B
+  const t = v128.xor(mcm(A, phase, 1), A2); // 2A + B
   // k is the round key already pushed through this round's rotations (see expandEncKey), added
   // where it costs no latency.
-  const u = v128.xor(v128.xor(mcB(A, phase), k), t); // 2A + B + D + k
-  return v128.xor(mcF(t, phase), u); // 2A + 3B + C + D + k
+  const u = v128.xor(v128.xor(mcm(A, phase, 3), k), t); // 2A + B + D + k
+  return v128.xor(mcm(t, phase, 1), u); // 2A + 3B + C + D + k
 }
 
 @inline function encLast(s: v128, k: v128): v128 {
@@ -194,38 +240,6 @@ const W: usize = memory.data(16 * 15, 16);
   return encLast(s, v128.load(rk, 224));
 }
 
-/** Encrypts four independent blocks in place at p (interleaved to hide swizzle latency). */
-export function encrypt4(p: usize, rk: usize): void {
-  let k = v128.load(rk);
-  let s0 = v128.xor(transform(v128.load(p), IPT_LO(), IPT_HI()), k);
-  let s1 = v128.xor(transform(v128.load(p, 16), IPT_LO(), IPT_HI()), k);
-  let s2 = v128.xor(transform(v128.load(p, 32), IPT_LO(), IPT_HI()), k);
-  let s3 = v128.xor(transform(v128.load(p, 48), IPT_LO(), IPT_HI()), k);
-  for (let r = 1; r < 13; r += 4) {
-    const q = rk + (<usize>r << 4);
-    k = v128.load(q);
-    s0 = encRound(s0, k, 1); s1 = encRound(s1, k, 1);
-    s2 = encRound(s2, k, 1); s3 = encRound(s3, k, 1);
-    k = v128.load(q, 16);
-    s0 = encRound(s0, k, 2); s1 = encRound(s1, k, 2);
-    s2 = encRound(s2, k, 2); s3 = encRound(s3, k, 2);
-    k = v128.load(q, 32);
-    s0 = encRound(s0, k, 3); s1 = encRound(s1, k, 3);
-    s2 = encRound(s2, k, 3); s3 = encRound(s3, k, 3);
-    k = v128.load(q, 48);
-    s0 = encRound(s0, k, 0); s1 = encRound(s1, k, 0);
-    s2 = encRound(s2, k, 0); s3 = encRound(s3, k, 0);
-  }
-  k = v128.load(rk, 208);
-  s0 = encRound(s0, k, 1); s1 = encRound(s1, k, 1);
-  s2 = encRound(s2, k, 1); s3 = encRound(s3, k, 1);
-  k = v128.load(rk, 224);
-  v128.store(p, encLast(s0, k));
-  v128.store(p, encLast(s1, k), 16);
-  v128.store(p, encLast(s2, k), 32);
-  v128.store(p, encLast(s3, k), 48);
-}
-
 // ---- decryption ----
 
 // @ts-ignore: decorator
@@ -236,11 +250,14 @@ export function encrypt4(p: usize, rk: usize): void {
   const a = swz(INVA(), lo);
   const io = v128.xor(swz(INV(), v128.xor(swz(INV(), hi), a)), j);
   const jo = v128.xor(swz(INV(), v128.xor(swz(INV(), j), a)), hi);
-  let m = v128.xor(swz(DSB9U(), io), swz(DSB9T(), jo));
-  m = v128.xor(mcF(m, phase), v128.xor(swz(DSBDU(), io), swz(DSBDT(), jo)));
-  m = v128.xor(mcF(m, phase), v128.xor(swz(DSBBU(), io), swz(DSBBT(), jo)));
+  // InvMixColumns as F³·9S + F²·13S + F·11S + 14S (+ k): three shuffles side by side, then a
+  // two-level XOR tree, instead of Horner's rule (three shuffle+XOR steps in series).
+  const m9 = v128.xor(swz(DSB9U(), io), swz(DSB9T(), jo));
+  const md = v128.xor(swz(DSBDU(), io), swz(DSBDT(), jo));
+  const mb = v128.xor(swz(DSBBU(), io), swz(DSBBT(), jo));
   // k is the round key already rotated three times (see expandDecKey), added off the critical path.
-  return v128.xor(mcF(m, phase), v128.xor(v128.xor(swz(DSBEU(), io), swz(DSBET(), jo)), k));
+  const me = v128.xor(v128.xor(swz(DSBEU(), io), k), swz(DSBET(), jo));
+  return v128.xor(v128.xor(mcm(m9, phase, 3), mcm(mb, phase, 1)), v128.xor(mcm(md, phase, 2), me));
 }
 
 @inline function decLast(s: v128, k: v128): v128 {
@@ -275,32 +292,49 @@ export function encrypt4(p: usize, rk: usize): void {
 
 // ---- key schedule ----
 
-/** SubWord of FIPS-197 through the same constant-time S-box: S(x) = sbo(inv(ipt(x))) + 0x63. */
-function subWord(w: u32): u32 {
-  const s = transform(i32x4.splat(w), IPT_LO(), IPT_HI());
+/** SubBytes of FIPS-197 on all 16 bytes through the same constant-time S-box: sbo(inv(ipt(x))) + 0x63. */
+// @ts-ignore: decorator
+@inline function subBytes(x: v128): v128 {
+  const s = transform(x, IPT_LO(), IPT_HI());
   const lo = v128.and(s, S0F());
   const hi = v128.and(i16x8.shr_u(s, 4), S0F());
   const j = v128.xor(lo, hi);
   const a = swz(INVA(), lo);
   const io = v128.xor(swz(INV(), v128.xor(swz(INV(), hi), a)), j);
   const jo = v128.xor(swz(INV(), v128.xor(swz(INV(), j), a)), hi);
-  return i32x4.extract_lane(v128.xor(v128.xor(swz(SBOU(), io), swz(SBOT(), jo)), S63()), 0);
+  return v128.xor(v128.xor(swz(SBOU(), io), swz(SBOT(), jo)), S63());
 }
 
-/** The FIPS-197 AES-256 key expansion of the 32 bytes at key into W (little-endian words). */
-function expandStandard(key: usize): void {
-  for (let i = 0; i < 8; i++) store<u32>(W + (<usize>i << 2), load<u32>(key + (<usize>i << 2)));
+/** [a0, a0^a1, a0^a1^a2, a0^a1^a2^a3] over the four 32-bit words. */
+// @ts-ignore: decorator
+@inline function prefixXor(a: v128): v128 {
+  const z = i64x2.splat(0);
+  const x = v128.xor(a, i8x16.shuffle(z, a, 0, 1, 2, 3, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27));
+  return v128.xor(x, i8x16.shuffle(z, x, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+}
+
+/**
+ * The FIPS-197 AES-256 key expansion of the 32 bytes at key into W (little-endian words); returns W.
+ * Four words per step: w[i..i+3] = prefixXor(w[i-8..i-5]) ^ f(w[i-1]) broadcast.
+ */
+export function expandStandard(key: usize): usize {
+  let k0 = v128.load(key);
+  let k1 = v128.load(key, 16);
+  v128.store(W, k0);
+  v128.store(W, k1, 16);
   let rcon: u32 = 1;
-  for (let i = 8; i < 60; i++) {
-    let t = load<u32>(W + (<usize>(i - 1) << 2));
-    if ((i & 7) == 0) {
-      t = subWord(rotr<u32>(t, 8)) ^ rcon;
-      rcon <<= 1;
-    } else if ((i & 7) == 4) {
-      t = subWord(t);
-    }
-    store<u32>(W + (<usize>i << 2), load<u32>(W + (<usize>(i - 8) << 2)) ^ t);
+  for (let i: usize = 2; i < 15; i += 2) {
+    // RotWord of the last word, broadcast, through the S-box, plus rcon in each word's first byte.
+    const rot = i8x16.shuffle(k1, k1, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12);
+    k0 = v128.xor(prefixXor(k0), v128.xor(subBytes(rot), i32x4.splat(rcon)));
+    v128.store(W + (i << 4), k0);
+    rcon <<= 1;
+    if (i == 14) break;
+    const last = i8x16.shuffle(k0, k0, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15);
+    k1 = v128.xor(prefixXor(k1), subBytes(last));
+    v128.store(W + (i << 4), k1, 16);
   }
+  return W;
 }
 
 @inline function srMask(k: i32): v128 {
@@ -316,7 +350,7 @@ function expandStandard(key: usize): void {
 
 // @ts-ignore: decorator
 @inline function mcF3(k: v128, phase: i32): v128 {
-  return mcF(mcF(mcF(k, phase), phase), phase);
+  return mcB(k, phase); // F⁴ = 1
 }
 
 /** Multiplies every byte by x in GF(2^8) (the AES polynomial). */

@@ -146,6 +146,25 @@ test('CTR counter wraps at 2^128 (iv = ff..ff) and carries across 64-bit halves'
   }
 });
 
+test('CTR counter wrap inside one 8-block batch, and keystream carried between calls', () => {
+  // The bitsliced core makes 8 counter blocks per batch: put the 2^128 wrap (and a carry into the
+  // high half) at every position within a batch, and split calls so batches straddle them.
+  for (let back = 1; back <= 8; back++) {
+    const full = new Uint8Array(16).fill(0xff);
+    full[15] = 0x100 - back;
+    const half = Uint8Array.from([...new Array(8).fill(0x12), ...new Array(8).fill(0xff)]);
+    half[15] = 0x100 - back;
+    for (const iv of [full, half]) {
+      const key = seededBytes(100 + back, 32);
+      const data = seededBytes(200 + back, 700);
+      const ref = createCipheriv('aes-256-ctr', key, iv).update(data).toString('hex');
+      for (const chunks of [[700], [3, 130, 64], [127, 1, 128, 129], [16 * back, 255]]) {
+        assert.equal(chunked(wasm.createAesCtr(key, iv), data, chunks).toString('hex'), ref, `back ${back} chunks ${chunks}`);
+      }
+    }
+  }
+});
+
 test('CTR over 3 MiB + 16 bytes, whole and in 1/15/17/63/65-byte-led chunks', () => {
   const key = seededBytes(61, 32);
   const iv = seededBytes(62, 16);
