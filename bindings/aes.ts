@@ -1,5 +1,6 @@
 // AES-256-IGE and AES-256-CTR over the WASM core (assembly/ige.ts, assembly/ctr.ts).
 import { checkBlocks, checkBytes, checkLength } from './checks.ts';
+import { checkRegion } from './region.ts';
 import { core, type Core } from './wasm.ts';
 
 interface AesExports {
@@ -58,28 +59,16 @@ export function aesIgeDecrypt(data: Uint8Array, key: Uint8Array, iv: Uint8Array)
   return ige(w, w.aesIgeDecrypt, data, key, iv);
 }
 
-/**
- * Checks that [offset, offset + length) lies inside the IO buffer or the arena, the regions callers
- * own; anything else (key schedules, stream slots) must not be overwritten from outside.
- */
-function checkRegion(w: Core, offset: unknown, length: unknown, block: number): asserts offset is number {
-  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
-    throw new TypeError(`offset must be a non-negative integer, got ${String(offset)}`);
-  }
-  if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) {
-    throw new TypeError(`length must be a non-negative integer, got ${String(length)}`);
-  }
-  if (length % block !== 0) throw new RangeError(`length must be a multiple of ${block} bytes, got ${length}`);
-  const inside = (start: number, size: number) => offset >= start && offset + length <= start + size;
-  if (!inside(w.io, w.ioLen) && !inside(w.arena, w.arenaLen)) {
-    throw new RangeError(`offset/length ${offset}+${length} must lie inside the IO buffer or the arena`);
-  }
+/** checkRegion (IO buffer or arena only), plus the cipher's block alignment. */
+function checkAlignedRegion(w: Core, offset: unknown, length: unknown, block: number): asserts offset is number {
+  checkRegion(w, offset, length);
+  if ((length as number) % block !== 0) throw new RangeError(`length must be a multiple of ${block} bytes, got ${String(length)}`);
 }
 
 /** AES-256-IGE encryption of length bytes already in WASM memory at offset (IO buffer or arena), in place. */
 export function aesIgeEncryptInPlace(offset: number, length: number, key: Uint8Array, iv: Uint8Array): void {
   const w = core<AesExports>();
-  checkRegion(w, offset, length, 16);
+  checkAlignedRegion(w, offset, length, 16);
   igeArgs(key, iv);
   const params = w.aesIgeParams();
   w.u8.set(key, params);
@@ -90,7 +79,7 @@ export function aesIgeEncryptInPlace(offset: number, length: number, key: Uint8A
 /** AES-256-IGE decryption in place in WASM memory (see aesIgeEncryptInPlace). */
 export function aesIgeDecryptInPlace(offset: number, length: number, key: Uint8Array, iv: Uint8Array): void {
   const w = core<AesExports>();
-  checkRegion(w, offset, length, 16);
+  checkAlignedRegion(w, offset, length, 16);
   igeArgs(key, iv);
   const params = w.aesIgeParams();
   w.u8.set(key, params);
@@ -170,7 +159,7 @@ class CtrStream implements AesCtr {
   }
 
   processInPlace(offset: number, length: number): void {
-    checkRegion(this.#w, offset, length, 1);
+    checkRegion(this.#w, offset, length);
     this.#claim();
     this.#w.aesCtrProcess(this.#slot, offset, length);
   }
