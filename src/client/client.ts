@@ -146,6 +146,7 @@ export class MtprotoClient {
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private pingTimer?: ReturnType<typeof setInterval>;
   private askedSalts = false;
+  private saltsPending = false;
   /** Calls on the wire, by their current msg_id. */
   private readonly sent = new Map<bigint, Call>();
   /** Containers we sent, by msg_id: their calls (a bad_msg may name the container). Bounded. */
@@ -216,6 +217,10 @@ export class MtprotoClient {
       return promise as Promise<ResultOf<R>>;
     }
     if (options.after) call.after = this.callOf.get(options.after);
+    if (options.signal?.aborted) {
+      this.fail(call, new CallError(`${call.method}: aborted`, 'aborted'));
+      return promise as Promise<ResultOf<R>>;
+    }
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 30_000;
     const cleanups: Array<() => void> = [];
     if (timeoutMs > 0) {
@@ -224,10 +229,6 @@ export class MtprotoClient {
     }
     if (options.signal) {
       const signal = options.signal;
-      if (signal.aborted) {
-        this.fail(call, new CallError(`${call.method}: aborted`, 'aborted'));
-        return promise as Promise<ResultOf<R>>;
-      }
       const onAbort = () => this.cancel(call, new CallError(`${call.method}: aborted`, 'aborted'));
       signal.addEventListener('abort', onAbort, { once: true });
       cleanups.push(() => signal.removeEventListener('abort', onAbort));
@@ -302,11 +303,16 @@ export class MtprotoClient {
     this.reconnectAttempt = 0;
     this.event({ type: 'connected', transport: transport.description, authKeyCreated });
     this.startKeepAlive();
-    if (this.options.futureSalts !== false && !this.askedSalts) {
-      this.askedSalts = true;
-      this.internalCall({ _: 'get_future_salts', num: 32 });
-    }
+    if (!this.askedSalts) this.refreshSalts();
     this.scheduleFlush();
+  }
+
+  /** Asks for future salts (at most one request at a time). */
+  private refreshSalts(): void {
+    if (this.options.futureSalts === false || this.saltsPending) return;
+    this.askedSalts = true;
+    this.saltsPending = true;
+    this.internalCall({ _: 'get_future_salts', num: 32 }, () => (this.saltsPending = false));
   }
 
   private useKey(authKey: Uint8Array, salt: bigint, timeOffset: number): void {
@@ -372,11 +378,14 @@ export class MtprotoClient {
     this.pingTimer.unref?.();
   }
 
-  private internalCall(request: TlRequest): void {
+  private internalCall(request: TlRequest, done?: () => void): void {
     const call: Call = { request, wire: request, method: request._, resolve: () => undefined, reject: () => undefined, sends: 0, settled: false, internal: true };
     const timer = setTimeout(() => this.cancel(call, new CallError('internal call timed out', 'timeout')), 60_000);
     timer.unref?.();
-    call.cleanup = () => clearTimeout(timer);
+    call.cleanup = () => {
+      clearTimeout(timer);
+      done?.();
+    };
     this.outbox.push(call);
     this.scheduleFlush();
   }
@@ -621,9 +630,13 @@ export class MtprotoClient {
       this.received.remember(msgId);
       return true;
     }
-    if ((verdict === 'too_old' || verdict === 'too_new') && this.isTimeCorrection(body)) {
-      this.received.remember(msgId);
-      return true;
+    if (verdict === 'too_old' || verdict === 'too_new') {
+      // Exceptions: bad_msg_notification / bad_server_salt about our own recent message (they carry the
+      // time correction), and a container, whose items are then judged one by one.
+      if (this.isTimeCorrection(body) || bodyId(body) === MSG_CONTAINER) {
+        this.received.remember(msgId);
+        return true;
+      }
     }
     this.event({ type: 'ignored', reason: `msg_id ${verdict}`, msgId });
     return false;
@@ -697,6 +710,7 @@ export class MtprotoClient {
         this.salts.set(o.newServerSalt);
         this.event({ type: 'bad_server_salt', salt: o.newServerSalt });
         this.persist();
+        this.refreshSalts();
         return this.resend(calls);
       }
       case 'bad_msg_notification':
@@ -734,16 +748,21 @@ export class MtprotoClient {
       case 16: // msg_id too low: our clock is behind the server's
       case 17: // msg_id too high: ahead
         this.msgIds.syncFrom(msgId);
-        this.msgIds.reset();
-        this.received.clear();
         this.persist();
+        if (this.msgIds.behindLast()) {
+          // Going on would mean either msg_ids that decrease or ones still too high: a new session
+          // (as tdlib does), and every pending call sent again in it.
+          this.msgIds.reset();
+          this.resetSession(`bad_msg_notification ${code}: clock moved back`);
+          return this.requeueSent(() => true);
+        }
         return this.resend(calls);
       case 32: // seqno too low
       case 33: // seqno too high: the session's numbering is broken; start a new session
         this.resetSession(`bad_msg_notification ${code}`);
         return this.requeueSent(() => true);
       case 48: // wrong salt (normally bad_server_salt): get fresh salts, then send again
-        this.internalCall({ _: 'get_future_salts', num: 32 });
+        this.refreshSalts();
         return this.resend(calls);
       case 18: // msg_id low bits wrong
       case 19: // container msg_id reused

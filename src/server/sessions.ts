@@ -93,7 +93,7 @@ export class ServerSession {
     readonly sessionId: bigint,
     now: () => number,
   ) {
-    this.msgIds = new MsgIdGenerator(now);
+    this.msgIds = new MsgIdGenerator(now, true);
   }
 
   get authKeyId(): string {

@@ -14,7 +14,14 @@ export class MsgIdGenerator {
   timeOffset = 0;
   private last = 0n;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * `followClockBackwards`: when the clock jumps back more than 30 s, restart from it instead of staying
+   * ahead of it (a server: its msg_ids must tell its time, clients sync from them).
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly followClockBackwards = false,
+  ) {}
 
   /** Unix time by the server's clock, in ms. */
   serverNow(): number {
@@ -29,7 +36,7 @@ export class MsgIdGenerator {
     const fraction = Math.floor(((ms - seconds * 1000) / 1000) * 4294967296) >>> 0;
     let id = (BigInt(seconds) << 32n) | BigInt((fraction | 4) >>> 0);
     id &= ~3n;
-    if (id <= this.last) id = (this.last & ~3n) + 4n;
+    if (id <= this.last && !(this.followClockBackwards && this.last - id > 30n << 32n)) id = (this.last & ~3n) + 4n;
     this.last = id;
     return id | PARITY[kind];
   }
@@ -37,6 +44,11 @@ export class MsgIdGenerator {
   /** Learns the server's clock from a msg_id it generated (time sync, bad_msg 16/17). */
   syncFrom(serverMsgId: bigint): void {
     this.timeOffset = msgIdSeconds(serverMsgId) - this.now() / 1000;
+  }
+
+  /** True when the clock now stands below the last id generated (after a correction backwards). */
+  behindLast(): boolean {
+    return BigInt(Math.floor(this.serverNow() / 1000)) << 32n < (this.last & ~0xffffffffn);
   }
 
   /** Forgets the ids generated so far (a new session may start below them after a clock correction). */

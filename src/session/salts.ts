@@ -14,9 +14,13 @@ export class ServerSalts {
 
   constructor(public current: bigint = 0n) {}
 
-  /** A salt the server told us to use (bad_server_salt, new_session_created): takes effect now. */
+  /**
+   * A salt the server told us to use (bad_server_salt, new_session_created): takes effect now, and the
+   * future salts learned before are dropped (the server may have changed its schedule).
+   */
   set(salt: bigint): void {
     this.current = salt;
+    this.future = [];
   }
 
   /** Salts from future_salts; kept sorted by validSince. */
