@@ -6,6 +6,11 @@ export interface Impl {
   label: string;
   /** Runs one operation. Its return value is kept alive so the work cannot be optimised away. */
   run: () => unknown;
+  /**
+   * Asynchronous implementations (network round trips): runs `count` operations and resolves when all
+   * are done. Cases with such impls are measured by runCasesAsync (runCases skips them).
+   */
+  batch?: (count: number) => Promise<void>;
 }
 
 export interface BenchCase {
@@ -53,7 +58,7 @@ function median(values: number[]): number {
 }
 
 export function runCases(cases: BenchCase[], options: HarnessOptions): CaseResult[] {
-  const selected = cases.filter((c) => !options.filter || options.filter.test(`${c.group} ${c.name}`));
+  const selected = cases.filter((c) => !options.filter || options.filter.test(`${c.group} ${c.name}`)).filter((c) => !c.impls.some((i) => i.batch));
   const counts = new Map<Impl, number>();
   const samples = new Map<Impl, number[]>();
   for (const c of selected) {
@@ -100,3 +105,48 @@ export function formatResults(results: CaseResult[], title: string): string {
   }
   return lines.join('\n') + '\n';
 }
+
+async function timeBatchAsync(impl: Impl, count: number): Promise<number> {
+  const start = performance.now();
+  await impl.batch!(count);
+  return performance.now() - start;
+}
+
+async function calibrateAsync(impl: Impl, targetMs: number): Promise<number> {
+  let count = 1;
+  for (;;) {
+    const ms = await timeBatchAsync(impl, count);
+    if (ms >= targetMs / 4 || count >= 1 << 24) return Math.max(1, Math.round((count * targetMs) / Math.max(ms, 0.001)));
+    count *= 4;
+  }
+}
+
+/** runCases for every case, synchronous ones as before; cases with `batch` impls are timed with await, interleaved the same way. */
+export async function runCasesAsync(cases: BenchCase[], options: HarnessOptions): Promise<CaseResult[]> {
+  const selected = cases.filter((c) => !options.filter || options.filter.test(`${c.group} ${c.name}`));
+  const syncResults = runCases(selected, { ...options, filter: undefined });
+  const asyncCases = selected.filter((c) => c.impls.some((i) => i.batch));
+  const counts = new Map<Impl, number>();
+  const samples = new Map<Impl, number[]>();
+  for (const c of asyncCases) {
+    for (const impl of c.impls) {
+      counts.set(impl, await calibrateAsync(impl, options.msPerRound));
+      samples.set(impl, []);
+    }
+  }
+  for (let round = 0; round < options.rounds; round++) {
+    for (const c of asyncCases) {
+      const order = c.impls.map((_, i) => c.impls[(i + round) % c.impls.length]);
+      for (const impl of order) {
+        const count = counts.get(impl)!;
+        samples.get(impl)!.push((count * 1000) / (await timeBatchAsync(impl, count)));
+      }
+    }
+  }
+  const asyncResults = new Map(asyncCases.map((bench) => [bench, { bench, opsPerSec: new Map(bench.impls.map((impl) => [impl.label, median(samples.get(impl)!)])) }]));
+  const syncByCase = new Map(syncResults.map((r) => [r.bench, r]));
+  return selected.map((c) => asyncResults.get(c) ?? syncByCase.get(c)!);
+}
+
+/** Cleanups suites register (servers, connections); bench/run.ts runs them after measuring. */
+export const teardowns: Array<() => unknown> = [];

@@ -6,5 +6,6 @@ import * as bigint from './bigint.ts';
 import * as tl from './tl.ts';
 import * as tlBinary from './tl-binary.ts';
 import * as message from './message.ts';
+import * as session from './session.ts';
 
-export const suites: Array<() => BenchCase[] | Promise<BenchCase[]>> = [aes.cases, sha.cases, bigint.cases, tl.cases, tlBinary.cases, message.cases];
+export const suites: Array<() => BenchCase[] | Promise<BenchCase[]>> = [aes.cases, sha.cases, bigint.cases, tl.cases, tlBinary.cases, message.cases, session.cases];
