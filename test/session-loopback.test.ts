@@ -27,6 +27,7 @@ const methods: MtprotoServerOptions['methods'] = {
   'help.getCountriesList': (r) => ({ _: 'help.countriesList', countries: [], hash: (r as { hash: number }).hash }),
   'help.getPremiumPromo': () => new Promise((resolve) => setTimeout(() => resolve({ _: 'help.premiumPromo', statusText: 'slow', statusEntities: [], videoSections: [], videos: [], periodOptions: [], users: [] } as unknown as TlObject), 60)),
   'help.getSupport': () => stall,
+  'help.getPassportConfig': () => ({ _: 'help.passportConfig', hash: 1, countriesLangs: { _: 'dataJSON', data: JSON.stringify(Array.from({ length: 500 }, (_, i) => ({ country: i, lang: 'en' }))) } }),
   'help.getAppConfig': () => {
     throw new RpcError(420, 'FLOOD_WAIT_3');
   },
@@ -288,4 +289,25 @@ test('file storage: a second client instance reuses the auth key; an unknown key
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('service methods over the wire: get_future_salts, msgs_state_req, destroy_session, rpc_drop_answer; gzip_packed both ways', T, async () => {
+  const c = client({ futureSalts: false });
+  await c.connect();
+  const salts = await c.invoke({ _: 'get_future_salts', num: 3 });
+  assert.equal(salts._, 'future_salts');
+  assert.equal(salts.salts.length, 3);
+  assert.equal(salts.salts[0].salt, server.sessions.salts.current);
+  // msgs_state_req is a service constructor, not a schema method: invoke takes it untyped.
+  const invokeAny = c.invoke.bind(c) as unknown as (r: object) => Promise<{ _: string; info: Uint8Array }>;
+  const state = await invokeAny({ _: 'msgs_state_req', msgIds: [4n] });
+  assert.equal(state._, 'msgs_state_info');
+  assert.deepEqual([...state.info], [1]);
+  assert.deepEqual(await c.invoke({ _: 'destroy_session', sessionId: 12345n }), { _: 'destroy_session_none', sessionId: 12345n });
+  assert.deepEqual(await c.invoke({ _: 'rpc_drop_answer', reqMsgId: 8n }), { _: 'rpc_answer_unknown' });
+  // A large result comes gzip_packed inside rpc_result; a large request goes out gzip_packed.
+  const big = await c.invoke({ _: 'help.getPassportConfig', hash: 0 });
+  assert.ok(big._ === 'help.passportConfig' && big.countriesLangs.data.length > 10_000);
+  assert.equal(await c.invoke({ _: 'help.getCountriesList', langCode: 'x'.repeat(20_000), hash: 4 }).then((r) => (r as { hash: number }).hash), 4);
+  await c.close();
 });

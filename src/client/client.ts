@@ -723,8 +723,12 @@ export class MtprotoClient {
         this.requeueSent((call) => call.msgId! < o.firstMsgId);
         return;
       }
+      case 'msgs_state_info': {
+        const call = this.sent.get(o.reqMsgId);
+        if (call) this.succeed(call, o);
+        return;
+      }
       case 'msgs_ack':
-      case 'msgs_state_info':
       case 'msgs_all_info':
         return;
       case 'msg_detailed_info':

@@ -16,7 +16,9 @@ import { SecurityError, TlError } from '../errors.ts';
 import { TlReader } from '../tl/binary/reader.ts';
 import { TlWriter } from '../tl/binary/writer.ts';
 import { gzip } from '../tl/binary/gzip.ts';
-import { serializeInto, type TlSerializable } from '../tl/codec.ts';
+import '../tl/codec.ts'; // fills the writer tables writeObject uses
+import type { TlSerializable } from '../tl/codec.ts';
+import { resetWriteDepth, writeObject } from '../tl/codec/runtime.ts';
 import { GZIP_PACKED, MAX_CONTAINER_MESSAGES, MSG_CONTAINER } from './ids.ts';
 
 /** One message to send: its body is a TL object (serialized in place) or bytes already serialized. */
@@ -66,7 +68,11 @@ export function maxPacketBody(): number {
 function writeBody(w: TlWriter, view: Uint8Array<ArrayBuffer>, m: OutgoingMessage): void {
   const start = w.pos;
   if (m.body instanceof Uint8Array) w.raw(m.body);
-  else w.pos += serializeInto(m.body, view, start);
+  else {
+    // Straight into this writer: no second writer per message.
+    resetWriteDepth();
+    writeObject(w, m.body);
+  }
   const skip = m.gzipSkip ?? 0;
   const length = w.pos - start - skip;
   if (m.gzipMin !== undefined && length >= m.gzipMin) {
