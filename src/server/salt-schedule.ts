@@ -17,7 +17,20 @@ export class SaltSchedule {
 
   constructor(private readonly nowSeconds: () => number) {}
 
+  private cache = new Map<number, bigint>();
+
+  /** The salt of a slot (cached: every packet checks one or two). */
   saltOf(slot: number): bigint {
+    let salt = this.cache.get(slot);
+    if (salt === undefined) {
+      salt = this.derive(slot);
+      if (this.cache.size > 128) this.cache.clear();
+      this.cache.set(slot, salt);
+    }
+    return salt;
+  }
+
+  private derive(slot: number): bigint {
     const input = new Uint8Array(40);
     input.set(this.secret);
     new DataView(input.buffer).setFloat64(32, slot, true);
@@ -52,5 +65,6 @@ export class SaltSchedule {
 
   rotate(): void {
     this.secret = crypto.getRandomValues(new Uint8Array(32));
+    this.cache.clear();
   }
 }
