@@ -6,8 +6,11 @@ export interface Impl {
   label: string;
   /** Runs one operation. Its return value is kept alive so the work cannot be optimised away. */
   run: () => unknown;
-  /** The operation returns a promise: operations are awaited one after another. */
-  async?: boolean;
+  /**
+   * Asynchronous implementations (network round trips): runs `count` operations and resolves when all
+   * are done. Cases with such impls are measured by runCasesAsync (runCases skips them).
+   */
+  batch?: (count: number) => Promise<void>;
 }
 
 export interface BenchCase {
@@ -39,21 +42,10 @@ function timeBatch(run: () => unknown, count: number): number {
   return performance.now() - start;
 }
 
-async function timeAsyncBatch(run: () => unknown, count: number): Promise<number> {
-  const start = performance.now();
-  for (let i = 0; i < count; i++) sink = await run();
-  return performance.now() - start;
-}
-
-/** Sync implementations keep the tight loop (no await in it); async ones are awaited one by one. */
-function time(impl: Impl, count: number): number | Promise<number> {
-  return impl.async ? timeAsyncBatch(impl.run, count) : timeBatch(impl.run, count);
-}
-
-async function calibrate(impl: Impl, targetMs: number): Promise<number> {
+function calibrate(run: () => unknown, targetMs: number): number {
   let count = 1;
   for (;;) {
-    const ms = await time(impl, count);
+    const ms = timeBatch(run, count);
     if (ms >= targetMs / 4 || count >= 1 << 24) return Math.max(1, Math.round((count * targetMs) / Math.max(ms, 0.001)));
     count *= 4;
   }
@@ -65,13 +57,13 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-export async function runCases(cases: BenchCase[], options: HarnessOptions): Promise<CaseResult[]> {
-  const selected = cases.filter((c) => !options.filter || options.filter.test(`${c.group} ${c.name}`));
+export function runCases(cases: BenchCase[], options: HarnessOptions): CaseResult[] {
+  const selected = cases.filter((c) => !options.filter || options.filter.test(`${c.group} ${c.name}`)).filter((c) => !c.impls.some((i) => i.batch));
   const counts = new Map<Impl, number>();
   const samples = new Map<Impl, number[]>();
   for (const c of selected) {
     for (const impl of c.impls) {
-      counts.set(impl, await calibrate(impl, options.msPerRound));
+      counts.set(impl, calibrate(impl.run, options.msPerRound));
       samples.set(impl, []);
     }
   }
@@ -81,7 +73,7 @@ export async function runCases(cases: BenchCase[], options: HarnessOptions): Pro
       const order = c.impls.map((_, i) => c.impls[(i + round) % c.impls.length]);
       for (const impl of order) {
         const count = counts.get(impl)!;
-        samples.get(impl)!.push((count * 1000) / (await time(impl, count)));
+        samples.get(impl)!.push((count * 1000) / timeBatch(impl.run, count));
       }
     }
   }
@@ -113,3 +105,48 @@ export function formatResults(results: CaseResult[], title: string): string {
   }
   return lines.join('\n') + '\n';
 }
+
+async function timeBatchAsync(impl: Impl, count: number): Promise<number> {
+  const start = performance.now();
+  await impl.batch!(count);
+  return performance.now() - start;
+}
+
+async function calibrateAsync(impl: Impl, targetMs: number): Promise<number> {
+  let count = 1;
+  for (;;) {
+    const ms = await timeBatchAsync(impl, count);
+    if (ms >= targetMs / 4 || count >= 1 << 24) return Math.max(1, Math.round((count * targetMs) / Math.max(ms, 0.001)));
+    count *= 4;
+  }
+}
+
+/** runCases for every case, synchronous ones as before; cases with `batch` impls are timed with await, interleaved the same way. */
+export async function runCasesAsync(cases: BenchCase[], options: HarnessOptions): Promise<CaseResult[]> {
+  const selected = cases.filter((c) => !options.filter || options.filter.test(`${c.group} ${c.name}`));
+  const syncResults = runCases(selected, { ...options, filter: undefined });
+  const asyncCases = selected.filter((c) => c.impls.some((i) => i.batch));
+  const counts = new Map<Impl, number>();
+  const samples = new Map<Impl, number[]>();
+  for (const c of asyncCases) {
+    for (const impl of c.impls) {
+      counts.set(impl, await calibrateAsync(impl, options.msPerRound));
+      samples.set(impl, []);
+    }
+  }
+  for (let round = 0; round < options.rounds; round++) {
+    for (const c of asyncCases) {
+      const order = c.impls.map((_, i) => c.impls[(i + round) % c.impls.length]);
+      for (const impl of order) {
+        const count = counts.get(impl)!;
+        samples.get(impl)!.push((count * 1000) / (await timeBatchAsync(impl, count)));
+      }
+    }
+  }
+  const asyncResults = new Map(asyncCases.map((bench) => [bench, { bench, opsPerSec: new Map(bench.impls.map((impl) => [impl.label, median(samples.get(impl)!)])) }]));
+  const syncByCase = new Map(syncResults.map((r) => [r.bench, r]));
+  return selected.map((c) => asyncResults.get(c) ?? syncByCase.get(c)!);
+}
+
+/** Cleanups suites register (servers, connections); bench/run.ts runs them after measuring. */
+export const teardowns: Array<() => unknown> = [];

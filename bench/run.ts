@@ -2,7 +2,7 @@
 // Prints one Markdown table and writes it to bench/results/<runtime>-<date>.md.
 //   npm run bench -- --filter IGE --rounds 9 --ms 150
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { formatResults, runCases, type BenchCase } from './harness.ts';
+import { formatResults, runCasesAsync, teardowns, type BenchCase } from './harness.ts';
 import { suites } from './suites/index.ts';
 
 function option(name: string): string | undefined {
@@ -20,7 +20,8 @@ const cases: BenchCase[] = [];
 for (const suite of suites) cases.push(...(await suite()));
 
 const started = Date.now();
-const results = await runCases(cases, { rounds, msPerRound, filter: filter ? new RegExp(filter, 'i') : undefined });
+const results = await runCasesAsync(cases, { rounds, msPerRound, filter: filter ? new RegExp(filter, 'i') : undefined });
+for (const teardown of teardowns) await teardown();
 const title = `${runtime} — ${rounds} rounds × ${msPerRound} ms per implementation, medians (${new Date().toISOString()})`;
 const table = formatResults(results, title);
 console.log(table);
@@ -39,5 +40,5 @@ function runtimeName(): string {
   return `Node ${process.versions.node}`;
 }
 
-// Suites may leave servers listening; the run is over.
+// Every suite has been torn down; leave no stray handle keeping the process alive.
 process.exit(0);

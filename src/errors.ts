@@ -38,3 +38,43 @@ export class SecurityError extends MtprotoError {
     super(`${check}: ${message}`);
   }
 }
+
+/**
+ * An error answer to an RPC call (rpc_error error_code error_message), e.g. 420 FLOOD_WAIT_30 or
+ * 303 PHONE_MIGRATE_2. The number at the end of such messages is parsed: `seconds` for FLOOD_WAIT_X /
+ * SLOWMODE_WAIT_X / FLOOD_PREMIUM_WAIT_X, `dcId` for *_MIGRATE_X.
+ */
+export class RpcError extends MtprotoError {
+  override name = 'RpcError';
+  /** Seconds to wait (FLOOD_WAIT_X and other *_WAIT_X errors). */
+  readonly seconds?: number;
+  /** The DC to use instead (*_MIGRATE_X: PHONE_MIGRATE_X, USER_MIGRATE_X, NETWORK_MIGRATE_X, FILE_MIGRATE_X…). */
+  readonly dcId?: number;
+
+  constructor(
+    readonly code: number,
+    /** The error_message as sent, e.g. 'FLOOD_WAIT_30'. */
+    readonly text: string,
+    /** The method that failed, when known. */
+    readonly method?: string,
+  ) {
+    super(`${code} ${text}${method ? ` (in ${method})` : ''}`);
+    const wait = /_WAIT_(\d+)$/.exec(text);
+    if (wait) this.seconds = Number(wait[1]);
+    const migrate = /_MIGRATE_(\d+)$/.exec(text);
+    if (migrate) this.dcId = Number(migrate[1]);
+  }
+
+  /** The message without its numeric suffix: 'FLOOD_WAIT_X' for 'FLOOD_WAIT_30'. */
+  get kind(): string {
+    return this.text.replace(/_\d+$/, '_X');
+  }
+}
+
+/** A call that got no answer in time, was cancelled, or could not be sent (client closed, queue full). */
+export class CallError extends MtprotoError {
+  override name = 'CallError';
+  constructor(message: string, readonly reason: 'timeout' | 'aborted' | 'closed' | 'queue_full' | 'resend_limit') {
+    super(message);
+  }
+}

@@ -20,3 +20,11 @@ export { createAuthKey, AuthKeyExchangeClient, AuthKeyServer, ExchangeFailedErro
 export type { AuthKey, AuthKeyExchangeOptions, AuthKeyServerOptions, AuthKeyServerHooks, CreatedAuthKey } from './session/exchange/index.ts';
 export { TELEGRAM_PRODUCTION_KEY, TELEGRAM_TEST_KEY, telegramPublicKeys } from './crypto/telegram-keys.ts';
 export { TELEGRAM_PRODUCTION_DCS, TELEGRAM_TEST_DCS, telegramDc, type TelegramDc } from './transport/telegram-dcs.ts';
+export { RpcError, CallError } from './errors.ts';
+export { MtprotoClient, type MtprotoClientOptions, type InvokeOptions, type ClientEvent } from './client/client.ts';
+export { MemoryStorage } from './client/storage/memory.ts';
+export { FileStorage } from './client/storage/file.ts';
+export type { Storage, StoredSession } from './client/storage/storage.ts';
+export { MtprotoServer, type MtprotoServerOptions } from './server/mtproto-server.ts';
+export type { MethodHandler, MethodContext } from './server/methods.ts';
+export type { ServerSession, SessionHooks } from './server/sessions.ts';

@@ -1,0 +1,62 @@
+// A JSON file holding every stored session by name (hex for bytes, decimal strings for 64-bit values).
+// Writes go to a temporary file renamed over the old one, so a crash never leaves half a file; the file
+// is created with mode 0600 (it holds auth keys).
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import type { Storage, StoredSession } from './storage.ts';
+
+interface Entry {
+  dcId: number;
+  authKey: string;
+  salt: string;
+  timeOffset: number;
+}
+
+const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const fromHex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
+
+export class FileStorage implements Storage {
+  private cache?: Record<string, Entry>;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(readonly path: string) {}
+
+  private async entries(): Promise<Record<string, Entry>> {
+    if (!this.cache) {
+      try {
+        this.cache = JSON.parse(await readFile(this.path, 'utf8')) as Record<string, Entry>;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        this.cache = {};
+      }
+    }
+    return this.cache;
+  }
+
+  async get(name: string): Promise<StoredSession | undefined> {
+    const e = (await this.entries())[name];
+    if (!e) return undefined;
+    const authKey = fromHex(e.authKey);
+    if (authKey.length !== 256) throw new RangeError(`${this.path}: the auth key of "${name}" is not 256 bytes`);
+    return { dcId: e.dcId, authKey, salt: BigInt(e.salt), timeOffset: e.timeOffset };
+  }
+
+  async set(name: string, s: StoredSession): Promise<void> {
+    (await this.entries())[name] = { dcId: s.dcId, authKey: toHex(s.authKey), salt: s.salt.toString(), timeOffset: s.timeOffset };
+    await this.save();
+  }
+
+  async delete(name: string): Promise<void> {
+    delete (await this.entries())[name];
+    await this.save();
+  }
+
+  private save(): Promise<void> {
+    // One write at a time, each writing the latest state.
+    this.writing = this.writing.then(async () => {
+      const tmp = `${this.path}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify(this.cache, null, 2), { mode: 0o600 });
+      await rename(tmp, this.path);
+    });
+    return this.writing;
+  }
+}

@@ -1,0 +1,18 @@
+// What a client keeps between runs, per server (DC): the auth key, and what it learned about the
+// server's clock and salt. A small interface so an app can keep it wherever it likes.
+export interface StoredSession {
+  /** The DC (or server) this state belongs to. */
+  dcId: number;
+  /** 256 bytes. */
+  authKey: Uint8Array;
+  /** The last server salt in use (signed 64-bit, as on the wire). */
+  salt: bigint;
+  /** server_time − local_time in seconds. */
+  timeOffset: number;
+}
+
+export interface Storage {
+  get(name: string): Promise<StoredSession | undefined> | StoredSession | undefined;
+  set(name: string, session: StoredSession): Promise<void> | void;
+  delete(name: string): Promise<void> | void;
+}

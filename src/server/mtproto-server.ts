@@ -1,0 +1,95 @@
+// An MTProto server in one object: the transport listener (every transport on one port), the auth key
+// exchange (handshake service), and the session layer with its methods.
+//
+//   const server = await MtprotoServer.listen({ port: 0, privateKey });
+//   … clients connect to server.host:server.port, pinning server.publicKey …
+//   server.push({ _: 'updatesTooLong' });        // an update to every session
+//   await server.close();
+import type { RsaPrivateKey, RsaPublicKey } from '../crypto/rsa.ts';
+import { AuthKeyServer, type CreatedAuthKey } from '../session/exchange/server.ts';
+import type { TlObject } from '../tl/generated/types.ts';
+import type { MtproxySecret } from '../transport/mtproxy.ts';
+import { handshakeService } from './handshake-service.ts';
+import { TransportListener } from './listener.ts';
+import { defaultMethods, type MethodHandler } from './methods.ts';
+import { SessionManager, type ServerSession, type SessionHooks } from './sessions.ts';
+
+export interface MtprotoServerOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  privateKey: RsaPrivateKey;
+  dcId?: number;
+  /** Extra API methods (or replacements), by name. */
+  methods?: Record<string, MethodHandler>;
+  secrets?: MtproxySecret[];
+  /** Server clock in ms (default Date.now); tests skew it. */
+  now?: () => number;
+  hooks?: SessionHooks;
+  onAuthKey?(key: CreatedAuthKey): void;
+  /** Every rejected packet or connection, with the reason. */
+  onError?(error: Error): void;
+}
+
+export class MtprotoServer {
+  private constructor(
+    readonly listener: TransportListener,
+    readonly sessions: SessionManager,
+    readonly authKeys: AuthKeyServer,
+    readonly publicKey: RsaPublicKey,
+  ) {}
+
+  static async listen(options: MtprotoServerOptions): Promise<MtprotoServer> {
+    const methods = defaultMethods();
+    for (const [name, handler] of Object.entries(options.methods ?? {})) methods.set(name, handler);
+    const now = options.now ?? Date.now;
+    // The address in help.getConfig is known once the listener is bound: the manager reads it then.
+    const address = { host: options.host ?? '127.0.0.1', port: options.port };
+    let sessions!: SessionManager;
+    const authKeys = new AuthKeyServer({
+      privateKey: options.privateKey,
+      now,
+      onAuthKey: (key) => {
+        sessions.addKey(key);
+        options.onAuthKey?.(key);
+      },
+      isAuthKeyIdTaken: (id) => sessions.hasKey(id),
+    });
+    const onError = options.onError;
+    const listener = await TransportListener.listen(
+      { host: address.host, port: options.port, secrets: options.secrets, onError: onError && ((e) => onError(e)) },
+      handshakeService({ authKeys, onEncrypted: (payload, connection) => sessions.handle(payload, connection), onError: onError && ((e) => onError(e)) }),
+    );
+    sessions = new SessionManager({ host: listener.host, port: listener.port, dcId: options.dcId ?? 2, methods, now, hooks: options.hooks });
+    const { n, e, fingerprint } = options.privateKey;
+    return new MtprotoServer(listener, sessions, authKeys, { n, e, fingerprint });
+  }
+
+  get host(): string {
+    return this.listener.host;
+  }
+
+  get port(): number {
+    return this.listener.port;
+  }
+
+  /** Sends an update to every session, or to those `filter` picks; returns how many. */
+  push(update: TlObject, filter?: (session: ServerSession) => boolean): number {
+    return this.sessions.push(update, filter);
+  }
+
+  /** A new salt now; every salt handed out so far is refused from here on (clients get bad_server_salt). */
+  rotateSalt(): void {
+    this.sessions.salts.rotate();
+  }
+
+  /** Closes every client connection (the sessions stay). */
+  dropConnections(): void {
+    this.sessions.dropConnections();
+  }
+
+  async close(): Promise<void> {
+    await this.listener.close();
+    this.sessions.close();
+  }
+}

@@ -1,0 +1,463 @@
+// The server's session layer: encrypted packets from the handshake service's onEncrypted hook, sorted
+// into sessions by auth key and session_id, checked (msg_id, seq_no parity, salt), answered.
+//
+// - Sessions are created on the first message (new_session_created with a fresh unique_id and the
+//   current salt); they outlive connections: answers go out on the session's latest connection, or wait
+//   for the next one (HTTP: for the next request; requests carrying http_wait are held until there is
+//   something to say or max_wait passes).
+// - Service answers: pong and future_salts go out as their own messages carrying the request's msg_id
+//   (not in rpc_result, which mtcute and GramJS expect); msgs_state_info for msgs_state_req and
+//   msg_resend_req; rpc_result for destroy_session and rpc_drop_answer; bad_server_salt and
+//   bad_msg_notification (16, 17, 18, 20, 34, 35, 64) for bad messages, which are otherwise ignored.
+// - invokeWithLayer, initConnection, invokeWithoutUpdates, invokeAfterMsg(s) are unwrapped (the layer and
+//   client info are kept per session; invokeAfterMsg waits for the named call if it is still running).
+// - API methods come from a registry; an unknown one gets rpc_error 400 METHOD_NOT_IMPLEMENTED, a method
+//   that throws something other than an RpcError gets 500 INTERNAL.
+import { loadAuthKey, type LoadedAuthKey } from '../crypto/message.ts';
+import { RpcError, TlError } from '../errors.ts';
+import type { CreatedAuthKey } from '../session/exchange/server.ts';
+import { bodyId, openPacketAnySession, sealPacket, unpackContainer, type OutgoingMessage } from '../session/envelope.ts';
+import { GZIP_PACKED, MAX_CONTAINER_MESSAGES, MSG_CONTAINER, MSGS_ACK, RPC_RESULT } from '../session/ids.ts';
+import { MsgIdGenerator, SeqNo, randomLong, type MsgIdKind } from '../session/msg-id.ts';
+import { ReceivedMsgIds, type MsgIdVerdict } from '../session/received-ids.ts';
+import { gunzip } from '../tl/binary/gzip.ts';
+import { TlReader } from '../tl/binary/reader.ts';
+import { BOOL_FALSE, BOOL_TRUE } from '../tl/binary/writer.ts';
+import { deserialize, type TlSerializable } from '../tl/codec.ts';
+import { MAX_GZIP_OUTPUT } from '../tl/codec/runtime.ts';
+import type { TlObject, TlRequest } from '../tl/generated/types.ts';
+import type { ServerConnection } from './listener.ts';
+import type { MethodContext, MethodHandler } from './methods.ts';
+import { SaltSchedule } from './salt-schedule.ts';
+
+/** Test hooks: make the server misbehave on purpose. */
+export interface SessionHooks {
+  /** Called for every message before it is handled; a code makes the server answer bad_msg_notification with it instead. */
+  badMsg?(message: { msgId: bigint; seqNo: number; body: Uint8Array; session: ServerSession }): number | undefined;
+  /** Probability (0..1) of closing the connection when a packet arrives: half before handling it, half after handling but before answering. */
+  dropRate?: number;
+  random?: () => number;
+}
+
+export interface SessionManagerOptions {
+  host: string;
+  port: number;
+  dcId: number;
+  methods: Map<string, MethodHandler>;
+  now?: () => number;
+  hooks?: SessionHooks;
+  /** Results of at least this many bytes go out gzip_packed (default 1024). */
+  gzipMin?: number;
+  /** Most sessions remembered; the least recently used are forgotten (default 10 000). */
+  maxSessions?: number;
+}
+
+interface ServerKey {
+  id: string;
+  key: LoadedAuthKey;
+  /** The handshake's salt, accepted for the first 30 minutes. */
+  firstSalt: bigint;
+  firstSaltUntil: number;
+}
+
+interface Queued {
+  body: TlSerializable | Uint8Array;
+  content: boolean;
+  kind: MsgIdKind;
+  gzipSkip?: number;
+}
+
+interface Held {
+  connection: ServerConnection;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class ServerSession {
+  readonly msgIds: MsgIdGenerator;
+  readonly seqNo = new SeqNo();
+  readonly received = new ReceivedMsgIds({ sender: 'client' });
+  readonly outbox: Queued[] = [];
+  connection?: ServerConnection;
+  held: Held[] = [];
+  layer?: number;
+  client?: { apiId: number; deviceModel: string; systemVersion: string; appVersion: string; langCode: string };
+  /** Calls still running (async handlers), for invokeAfterMsg and rpc_drop_answer. */
+  readonly running = new Map<bigint, Promise<unknown>>();
+  lastSalt = 0n;
+  disconnectTimer?: ReturnType<typeof setTimeout>;
+
+  constructor(
+    readonly key: ServerKey,
+    readonly sessionId: bigint,
+    now: () => number,
+  ) {
+    this.msgIds = new MsgIdGenerator(now, true);
+  }
+
+  get authKeyId(): string {
+    return this.key.id;
+  }
+
+  /** Queues an update (server-initiated message) for this session. */
+  push(update: TlObject): void {
+    this.outbox.push({ body: update, content: true, kind: 'push' });
+  }
+}
+
+const hexOf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
+
+export class SessionManager {
+  readonly salts: SaltSchedule;
+  private readonly keys = new Map<string, ServerKey>();
+  private readonly sessions = new Map<string, ServerSession>();
+  private readonly now: () => number;
+  private readonly gzipMin: number;
+
+  constructor(private readonly options: SessionManagerOptions) {
+    this.now = options.now ?? Date.now;
+    this.salts = new SaltSchedule(() => this.now() / 1000);
+    this.gzipMin = options.gzipMin ?? 1024;
+  }
+
+  /** Registers an auth key made by the AuthKeyServer (its onAuthKey hook). */
+  addKey(created: CreatedAuthKey): void {
+    const id = hexOf(created.authKeyId);
+    this.keys.get(id)?.key.dispose();
+    this.keys.set(id, {
+      id,
+      key: loadAuthKey(created.authKey),
+      firstSalt: new DataView(created.serverSalt.buffer, created.serverSalt.byteOffset, 8).getBigInt64(0, true),
+      firstSaltUntil: this.now() / 1000 + 1800,
+    });
+  }
+
+  hasKey(authKeyId: Uint8Array): boolean {
+    return this.keys.has(hexOf(authKeyId));
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  allSessions(): IterableIterator<ServerSession> {
+    return this.sessions.values();
+  }
+
+  /** Queues `update` for every session (or those `filter` picks) and sends it where a connection is open. */
+  push(update: TlObject, filter?: (session: ServerSession) => boolean): number {
+    let n = 0;
+    for (const session of this.sessions.values()) {
+      if (filter && !filter(session)) continue;
+      session.push(update);
+      this.flush(session);
+      n++;
+    }
+    return n;
+  }
+
+  /** Closes every live connection (test hook: the network failed). */
+  dropConnections(): void {
+    for (const session of this.sessions.values()) {
+      session.connection?.close();
+      session.connection = undefined;
+    }
+  }
+
+  close(): void {
+    for (const session of this.sessions.values()) this.forget(session);
+    for (const key of this.keys.values()) key.key.dispose();
+    this.keys.clear();
+  }
+
+  /** The onEncrypted hook of the handshake service. Throws on packets that fail a check (the service closes the connection). */
+  handle = (payload: Uint8Array, connection: ServerConnection): void => {
+    const key = this.keys.get(hexOf(payload.subarray(0, 8)));
+    if (!key) {
+      connection.sendErrorAndClose(-404); // unknown auth key: the client must make a new one
+      return;
+    }
+    const hooks = this.options.hooks;
+    const roll = hooks?.dropRate ? (hooks.random ?? Math.random)() : 1;
+    if (roll < (hooks?.dropRate ?? 0) / 2) return connection.close();
+
+    const packet = openPacketAnySession(key.key, payload);
+    const session = this.sessionFor(key, packet.sessionId, packet.msgId);
+    if (connection.description !== 'http') session.connection = connection;
+    session.lastSalt = this.salts.current;
+    const request: RequestState = { httpWait: undefined };
+
+    if (this.checkMessage(session, packet.msgId, packet.seqNo, packet.body, true)) {
+      if (!this.saltAccepted(key, packet.salt)) {
+        session.outbox.push({ body: { _: 'bad_server_salt', badMsgId: packet.msgId, badMsgSeqno: packet.seqNo, errorCode: 48, newServerSalt: this.salts.current }, content: false, kind: 'response' });
+      } else {
+        session.received.remember(packet.msgId);
+        this.handleMessage(session, packet.msgId, packet.seqNo, packet.body, true, request);
+      }
+    }
+    if (roll < (hooks?.dropRate ?? 0)) return connection.close(); // handled, but the answers wait for the next connection
+
+    if (connection.description === 'http') this.answerHttp(session, connection, request.httpWait);
+    else this.flush(session);
+  };
+
+  private sessionFor(key: ServerKey, sessionId: bigint, firstMsgId: bigint): ServerSession {
+    const name = `${key.id}:${sessionId}`;
+    let session = this.sessions.get(name);
+    if (session) {
+      // Most recently used last, so eviction takes the oldest.
+      this.sessions.delete(name);
+      this.sessions.set(name, session);
+      return session;
+    }
+    session = new ServerSession(key, sessionId, this.now);
+    this.sessions.set(name, session);
+    if (this.sessions.size > (this.options.maxSessions ?? 10_000)) {
+      const oldest = this.sessions.values().next().value as ServerSession;
+      this.forget(oldest);
+    }
+    session.outbox.push({ body: { _: 'new_session_created', firstMsgId, uniqueId: randomLong(), serverSalt: this.salts.current }, content: true, kind: 'push' });
+    return session;
+  }
+
+  private forget(session: ServerSession): void {
+    this.sessions.delete(`${session.key.id}:${session.sessionId}`);
+    clearTimeout(session.disconnectTimer);
+    for (const h of session.held) {
+      clearTimeout(h.timer);
+      h.connection.close();
+    }
+    session.held = [];
+  }
+
+  private saltAccepted(key: ServerKey, salt: bigint): boolean {
+    if (this.salts.accepts(salt)) return true;
+    return salt === key.firstSalt && this.now() / 1000 < key.firstSaltUntil;
+  }
+
+  /** msg_id and seq_no checks; a bad message is answered with bad_msg_notification (or silently dropped) and false returned. */
+  private checkMessage(session: ServerSession, msgId: bigint, seqNo: number, body: Uint8Array, top: boolean): boolean {
+    const verdict: MsgIdVerdict = top ? session.received.peek(msgId, this.now() / 1000) : session.received.check(msgId, this.now() / 1000);
+    const codes: Partial<Record<MsgIdVerdict, number>> = { parity: 18, too_old: 16, too_new: 17, below_window: 20 };
+    let code = codes[verdict];
+    if (verdict === 'duplicate') return false; // already handled: ignored
+    if (code === undefined) {
+      const id = bodyId(body);
+      if ((id === MSG_CONTAINER || id === MSGS_ACK) && seqNo & 1) code = 34;
+      else if (!(seqNo & 1) && isApiQuery(id)) code = 35;
+    }
+    code ??= this.options.hooks?.badMsg?.({ msgId, seqNo, body, session });
+    if (code === undefined) return true;
+    session.outbox.push({ body: { _: 'bad_msg_notification', badMsgId: msgId, badMsgSeqno: seqNo, errorCode: code }, content: false, kind: 'response' });
+    return false;
+  }
+
+  private handleMessage(session: ServerSession, msgId: bigint, seqNo: number, body: Uint8Array, top: boolean, request: RequestState): void {
+    const id = bodyId(body);
+    if (id === MSG_CONTAINER) {
+      let items;
+      try {
+        if (!top) throw new TlError('nested container', 'msg_container');
+        items = unpackContainer(body, msgId);
+      } catch {
+        session.outbox.push({ body: { _: 'bad_msg_notification', badMsgId: msgId, badMsgSeqno: seqNo, errorCode: 64 }, content: false, kind: 'response' });
+        return;
+      }
+      for (const item of items) {
+        if (this.checkMessage(session, item.msgId, item.seqNo, item.body, false)) this.handleMessage(session, item.msgId, item.seqNo, item.body, false, request);
+      }
+      return;
+    }
+    let object: TlObject | TlRequest;
+    try {
+      object = deserialize(id === GZIP_PACKED ? gunzip(new TlReader(body, 4).bytes(), MAX_GZIP_OUTPUT) : body) as TlObject | TlRequest;
+    } catch (error) {
+      // Not something we can read: an unknown method, or garbage.
+      const text = error instanceof TlError && /unknown constructor/.test(error.message) ? 'INPUT_METHOD_INVALID' : 'INPUT_REQUEST_INVALID';
+      return this.rpcError(session, msgId, 400, text);
+    }
+    this.execute(session, msgId, object, request);
+  }
+
+  private execute(session: ServerSession, msgId: bigint, o: TlObject | TlRequest, request: RequestState): void {
+    const nowSeconds = Math.floor(this.now() / 1000);
+    switch (o._) {
+      case 'msgs_ack':
+        return;
+      case 'http_wait':
+        request.httpWait = o;
+        return;
+      case 'ping':
+        session.outbox.push({ body: { _: 'pong', msgId, pingId: o.pingId }, content: false, kind: 'response' });
+        return;
+      case 'ping_delay_disconnect': {
+        session.outbox.push({ body: { _: 'pong', msgId, pingId: o.pingId }, content: false, kind: 'response' });
+        clearTimeout(session.disconnectTimer);
+        const connection = session.connection;
+        session.disconnectTimer = setTimeout(() => connection?.close(), Math.max(1, o.disconnectDelay) * 1000);
+        session.disconnectTimer.unref?.();
+        return;
+      }
+      case 'get_future_salts':
+        session.outbox.push({ body: { _: 'future_salts', reqMsgId: msgId, now: nowSeconds, salts: this.salts.future(o.num).map((s) => ({ _: 'future_salt', ...s })) }, content: true, kind: 'response' });
+        return;
+      case 'destroy_session': {
+        const other = this.sessions.get(`${session.key.id}:${o.sessionId}`);
+        if (other && other !== session) this.forget(other);
+        return this.rpcResult(session, msgId, { _: other && other !== session ? 'destroy_session_ok' : 'destroy_session_none', sessionId: o.sessionId });
+      }
+      case 'rpc_drop_answer':
+        return this.rpcResult(session, msgId, session.running.has(o.reqMsgId) ? { _: 'rpc_answer_dropped_running' } : { _: 'rpc_answer_unknown' });
+      case 'msgs_state_req':
+      case 'msg_resend_req': {
+        const info = new Uint8Array(o.msgIds.map((id) => this.stateOf(session, id)));
+        session.outbox.push({ body: { _: 'msgs_state_info', reqMsgId: msgId, info }, content: true, kind: 'response' });
+        return;
+      }
+      case 'invokeWithLayer':
+        session.layer = o.layer;
+        return this.execute(session, msgId, o.query, request);
+      case 'initConnection':
+        session.client = { apiId: o.apiId, deviceModel: o.deviceModel, systemVersion: o.systemVersion, appVersion: o.appVersion, langCode: o.langCode };
+        return this.execute(session, msgId, o.query, request);
+      case 'invokeWithoutUpdates':
+        return this.execute(session, msgId, o.query, request);
+      case 'invokeAfterMsg':
+      case 'invokeAfterMsgs': {
+        const ids = o._ === 'invokeAfterMsg' ? [o.msgId] : o.msgIds;
+        const before = ids.map((id) => session.running.get(id)).filter((p) => p !== undefined);
+        if (before.length === 0) return this.execute(session, msgId, o.query, request);
+        const done = Promise.allSettled(before).then(() => {
+          this.execute(session, msgId, o.query, { httpWait: undefined });
+          this.flush(session);
+        });
+        this.track(session, msgId, done);
+        return;
+      }
+    }
+    const handler = this.options.methods.get(o._);
+    if (!handler) return this.rpcError(session, msgId, 400, `METHOD_NOT_IMPLEMENTED`);
+    const ctx: MethodContext = {
+      host: this.options.host, port: this.options.port, dcId: this.options.dcId, now: nowSeconds,
+      layer: session.layer, authKeyId: session.key.id, sessionId: session.sessionId,
+    };
+    let result;
+    try {
+      result = handler(o as TlRequest, ctx);
+    } catch (error) {
+      return this.answerError(session, msgId, error);
+    }
+    if (result instanceof Promise) {
+      const done = result.then(
+        (value) => this.rpcResult(session, msgId, value),
+        (error) => this.answerError(session, msgId, error),
+      ).then(() => this.flush(session));
+      this.track(session, msgId, done);
+      return;
+    }
+    this.rpcResult(session, msgId, result);
+  }
+
+  private track(session: ServerSession, msgId: bigint, done: Promise<unknown>): void {
+    session.running.set(msgId, done);
+    done.finally(() => session.running.delete(msgId)).catch(() => undefined);
+  }
+
+  private stateOf(session: ServerSession, msgId: bigint): number {
+    if (session.received.peek(msgId, this.now() / 1000) === 'duplicate') return 4 | (session.running.has(msgId) ? 0 : 32);
+    return 1;
+  }
+
+  private answerError(session: ServerSession, msgId: bigint, error: unknown): void {
+    if (error instanceof RpcError) this.rpcError(session, msgId, error.code, error.text);
+    else this.rpcError(session, msgId, 500, 'INTERNAL');
+  }
+
+  private rpcError(session: ServerSession, msgId: bigint, code: number, message: string): void {
+    this.rpcResult(session, msgId, { _: 'rpc_error', errorCode: code, errorMessage: message });
+  }
+
+  private rpcResult(session: ServerSession, reqMsgId: bigint, result: TlObject | boolean): void {
+    if (typeof result === 'boolean') {
+      const body = new Uint8Array(16);
+      const dv = new DataView(body.buffer);
+      dv.setUint32(0, RPC_RESULT, true);
+      dv.setBigInt64(4, reqMsgId, true);
+      dv.setUint32(12, result ? BOOL_TRUE : BOOL_FALSE, true);
+      session.outbox.push({ body, content: true, kind: 'response' });
+      return;
+    }
+    session.outbox.push({ body: { _: 'rpc_result', reqMsgId, result }, content: true, kind: 'response', gzipSkip: 12 });
+  }
+
+  /** Sends what the session has queued on its connection (framed transports; HTTP uses held requests). */
+  flush(session: ServerSession): void {
+    while (session.outbox.length > 0) {
+      const held = session.held.shift();
+      if (held) {
+        clearTimeout(held.timer);
+        if (!this.sendOn(session, held.connection)) continue;
+        continue;
+      }
+      const connection = session.connection;
+      if (!connection || !this.sendOn(session, connection)) {
+        session.connection = undefined;
+        return;
+      }
+    }
+  }
+
+  /** Sends up to one container of queued messages on `connection`; false if it could not (then nothing was taken). */
+  private sendOn(session: ServerSession, connection: ServerConnection): boolean {
+    const http = connection.description === 'http';
+    while (session.outbox.length > 0) {
+      const batch = session.outbox.slice(0, MAX_CONTAINER_MESSAGES - 1);
+      const messages: OutgoingMessage[] = batch.map((q) => ({
+        msgId: session.msgIds.next(q.kind), seqNo: session.seqNo.next(q.content), body: q.body, gzipMin: q.gzipSkip !== undefined ? this.gzipMin : undefined, gzipSkip: q.gzipSkip,
+      }));
+      const container = messages.length > 1
+        ? { msgId: session.msgIds.next(batch.some((q) => q.kind === 'response') ? 'response' : 'push'), seqNo: session.seqNo.next(false) }
+        : undefined;
+      const packet = sealPacket({ key: session.key.key, x: 8, salt: session.lastSalt, sessionId: session.sessionId }, messages, container);
+      try {
+        connection.send(http ? packet.slice() : packet);
+      } catch {
+        return false; // closed: the messages stay queued (they get new msg_ids next time)
+      }
+      session.outbox.splice(0, batch.length);
+      if (http) return true; // one answer per HTTP request
+    }
+    return true;
+  }
+
+  /** HTTP: answer this request now if there is something to say; else hold it (http_wait) or answer empty. */
+  private answerHttp(session: ServerSession, connection: ServerConnection, wait: { maxDelay: number; maxWait: number } | undefined): void {
+    if (session.outbox.length > 0) {
+      this.flush(session); // older held requests first, then this one
+      if (session.outbox.length > 0) this.sendOn(session, connection);
+      else connection.close();
+      return;
+    }
+    if (!wait) return connection.close();
+    const held: Held = {
+      connection,
+      timer: setTimeout(() => {
+        session.held = session.held.filter((h) => h !== held);
+        connection.close();
+      }, Math.min(Math.max(wait.maxWait, 0), 25_000)),
+    };
+    held.timer.unref?.();
+    session.held.push(held);
+  }
+}
+
+interface RequestState {
+  httpWait?: { maxDelay: number; waitAfter: number; maxWait: number };
+}
+
+/** Ids of the MTProto service messages that are not RPC queries (may have an even seq_no). */
+const NOT_QUERIES = new Set([MSGS_ACK, MSG_CONTAINER, GZIP_PACKED, 0x9299359f /* http_wait */, 0xda69fb52 /* msgs_state_req */, 0x7d861a08 /* msg_resend_req */, 0x7abe77ec /* ping */, 0xf3427b8c /* ping_delay_disconnect */]);
+
+/** An id that must come with an odd (content-related) seq_no: any method call except those above. */
+function isApiQuery(id: number): boolean {
+  return id !== 0 && !NOT_QUERIES.has(id) && id !== RPC_RESULT;
+}
