@@ -242,7 +242,9 @@ export class SessionManager {
     if (verdict === 'duplicate') return false; // already handled: ignored
     if (code === undefined) {
       const id = bodyId(body);
-      if ((id === MSG_CONTAINER || id === MSGS_ACK) && seqNo & 1) code = 34;
+      // A container must carry an even seq_no. msgs_ack should too, but mtcute 0.30.3 sends it as
+      // content-related (odd) and Telegram accepts that, so we do as well (a 34 there makes mtcute reset its session).
+      if (id === MSG_CONTAINER && seqNo & 1) code = 34;
       else if (!(seqNo & 1) && isApiQuery(id)) code = 35;
     }
     code ??= this.options.hooks?.badMsg?.({ msgId, seqNo, body, session });
@@ -278,7 +280,8 @@ export class SessionManager {
     this.execute(session, msgId, object, request);
   }
 
-  private execute(session: ServerSession, msgId: bigint, o: TlObject | TlRequest, request: RequestState): void {
+  /** `wrapped`: the query came inside an API wrapper (invokeWithLayer, initConnection, invokeWithoutUpdates, invokeAfterMsg(s)). */
+  private execute(session: ServerSession, msgId: bigint, o: TlObject | TlRequest, request: RequestState, wrapped = false): void {
     const nowSeconds = Math.floor(this.now() / 1000);
     switch (o._) {
       case 'msgs_ack':
@@ -286,11 +289,16 @@ export class SessionManager {
       case 'http_wait':
         request.httpWait = o;
         return;
+      // A bare ping gets a pong message of its own; a ping inside an API wrapper is an RPC query and gets
+      // rpc_result(pong) (mtcute 0.30.3's call() wraps it in invokeWithoutUpdates and only settles calls
+      // from rpc_result; GramJS and our client accept either).
       case 'ping':
+        if (wrapped) return this.rpcResult(session, msgId, { _: 'pong', msgId, pingId: o.pingId });
         session.outbox.push({ body: { _: 'pong', msgId, pingId: o.pingId }, content: false, kind: 'response' });
         return;
       case 'ping_delay_disconnect': {
-        session.outbox.push({ body: { _: 'pong', msgId, pingId: o.pingId }, content: false, kind: 'response' });
+        if (wrapped) this.rpcResult(session, msgId, { _: 'pong', msgId, pingId: o.pingId });
+        else session.outbox.push({ body: { _: 'pong', msgId, pingId: o.pingId }, content: false, kind: 'response' });
         clearTimeout(session.disconnectTimer);
         const connection = session.connection;
         session.disconnectTimer = setTimeout(() => connection?.close(), Math.max(1, o.disconnectDelay) * 1000);
@@ -315,19 +323,19 @@ export class SessionManager {
       }
       case 'invokeWithLayer':
         session.layer = o.layer;
-        return this.execute(session, msgId, o.query, request);
+        return this.execute(session, msgId, o.query, request, true);
       case 'initConnection':
         session.client = { apiId: o.apiId, deviceModel: o.deviceModel, systemVersion: o.systemVersion, appVersion: o.appVersion, langCode: o.langCode };
-        return this.execute(session, msgId, o.query, request);
+        return this.execute(session, msgId, o.query, request, true);
       case 'invokeWithoutUpdates':
-        return this.execute(session, msgId, o.query, request);
+        return this.execute(session, msgId, o.query, request, true);
       case 'invokeAfterMsg':
       case 'invokeAfterMsgs': {
         const ids = o._ === 'invokeAfterMsg' ? [o.msgId] : o.msgIds;
         const before = ids.map((id) => session.running.get(id)).filter((p) => p !== undefined);
-        if (before.length === 0) return this.execute(session, msgId, o.query, request);
+        if (before.length === 0) return this.execute(session, msgId, o.query, request, true);
         const done = Promise.allSettled(before).then(() => {
-          this.execute(session, msgId, o.query, { httpWait: undefined });
+          this.execute(session, msgId, o.query, { httpWait: undefined }, true);
           this.flush(session);
         });
         this.track(session, msgId, done);
