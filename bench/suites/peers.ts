@@ -6,23 +6,51 @@
 //   ours:   MtprotoClient.invoke({ _: 'ping' }), TCP intermediate;
 //   GramJS: client.invoke(new Api.Ping(…)), TCP abridged (it has no intermediate codec);
 //   mtcute: client.call({ _: 'mt_ping' }) (inside its invokeWithoutUpdates, so an RPC query), TCP intermediate.
+// BENCH_SERVER=process runs each server in a child process (bench/peers-server.ts) instead: then the
+// figures are each client's own cost plus loopback latency, with the server's work on the other core.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { Long } from '@mtcute/core';
 import { teardowns, type BenchCase } from '../harness.ts';
 import { MtprotoServer } from '../../src/server/mtproto-server.ts';
 import { MtprotoClient } from '../../src/client/client.ts';
 import { generateServerKey } from '../../src/server/server-key.ts';
+import type { RsaPublicKey } from '../../src/crypto/rsa.ts';
 import { mtcuteClient, tcpTransport } from '../../test/helpers/mtcute.ts';
 
 const require = createRequire(import.meta.url);
 
 let serverKey: ReturnType<typeof generateServerKey> | undefined;
 
-async function startServer(): Promise<MtprotoServer> {
+interface BenchServer {
+  host: string;
+  port: number;
+  publicKey: RsaPublicKey;
+}
+
+async function startServer(): Promise<BenchServer> {
   serverKey ??= generateServerKey();
-  const server = await MtprotoServer.listen({ port: 0, privateKey: serverKey.key });
-  teardowns.push(() => server.close());
-  return server;
+  const { key, privatePem } = serverKey;
+  const publicKey = { n: key.n, e: key.e, fingerprint: key.fingerprint };
+  if (process.env.BENCH_SERVER !== 'process') {
+    const server = await MtprotoServer.listen({ port: 0, privateKey: key });
+    teardowns.push(() => server.close());
+    return server;
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../peers-server.ts', import.meta.url))], {
+    env: { ...process.env, BENCH_SERVER_KEY: privatePem },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  teardowns.push(() => {
+    child.stdin.end(); // the server closes and exits
+    return exited;
+  });
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  return { host: '127.0.0.1', port: Number(line), publicKey };
 }
 
 /** One way to send a ping and wait for its pong. */
