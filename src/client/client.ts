@@ -118,6 +118,8 @@ interface Call {
   /** An internal call (keep-alive, future salts): no promise anyone waits on. */
   internal?: boolean;
   cleanup?: () => void;
+  /** The msg_id of the container it was last sent in (its entry in `containers` goes once all its calls settle). */
+  containerId?: bigint;
 }
 
 type State = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -505,6 +507,7 @@ export class MtprotoClient {
 
   private rememberContainer(msgId: bigint, calls: Call[]): void {
     this.containers.set(msgId, calls);
+    for (const call of calls) call.containerId = msgId;
     if (this.containers.size > 4096) {
       const oldest = this.containers.keys().next().value as bigint;
       this.containers.delete(oldest);
@@ -561,6 +564,12 @@ export class MtprotoClient {
     if (call.settled) return false;
     call.settled = true;
     if (call.msgId !== undefined) this.sent.delete(call.msgId);
+    // A container whose calls have all settled is never needed again (else 4096 containers of up to
+    // MAX_BATCH calls each, with their requests and promises, stayed reachable: ~1 KB per call).
+    if (call.containerId !== undefined) {
+      const group = this.containers.get(call.containerId);
+      if (group && group.every((c) => c.settled)) this.containers.delete(call.containerId);
+    }
     call.cleanup?.();
     queueMicrotask(() => this.admitWaiting());
     return true;
