@@ -27,8 +27,8 @@ const LIMB_MASK: u32 = (1 << LIMB_BITS) - 1;
 export const MODPOW_MAX_BITS: i32 = 8192;
 const MAX_LIMBS: i32 = 304; // ceil(8192 / 27) = 304, already a multiple of 4
 const LIMB_BYTES: i32 = (MAX_LIMBS + 8) * 4; // + zero padding read by the vector loops
-const WINDOW: i32 = 5;
-const TABLE_SIZE: i32 = 1 << WINDOW;
+const MAX_WINDOW: i32 = 6;
+const TABLE_SIZE: i32 = 1 << (MAX_WINDOW - 1); // odd powers base^1, base^3, …, base^(2^6 − 1)
 
 const MOD: usize = memory.data(LIMB_BYTES, 16);
 const COLS: usize = memory.data((2 * MAX_LIMBS + 8) * 8, 16);
@@ -100,111 +100,136 @@ function doubleMod(x: usize): void {
   if (carry != 0 || geMod(out)) subMod(out);
 }
 
-// The carry out of column i is kept in a register rather than stored into column i+1: a scalar store there
-// would be followed at once by the next row's 16-byte load of columns i+1..i+2, which cannot be forwarded
-// from the store buffer and stalls every row.
+// Four rows per pass. Rows i..i+3 add v_s·X at column offset i+s (s = 0..3); a pass walks the columns i+g..i+g+3
+// in 4-column groups and, for row s, loads X at limb g−s (an unaligned 16-byte load), so each group of columns is
+// loaded and stored once per four rows instead of once per row (the single-row loop spent half its instructions
+// on that). Four splatted row values keep the loop within the 16 xmm registers; eight spilled (measured).
 
-/** out = a·b·R^-1 mod M (a, b < M; out may alias a or b). */
+/** Columns at `pc` += Σ_s v_s·X[g−s..g−s+3] for groups g = 0, 4, … while `px` (at X[g]) ≤ `end`. */
+@inline function addRows4(pc: usize, px: usize, end: usize, v0: v128, v1: v128, v2: v128, v3: v128): void {
+  do {
+    const x0 = v128.load(px), x1 = v128.load(px - 4), x2 = v128.load(px - 8), x3 = v128.load(px - 12);
+    const lo = i64x2.add(
+      i64x2.add(i64x2.extmul_low_i32x4_u(x0, v0), i64x2.extmul_low_i32x4_u(x1, v1)),
+      i64x2.add(i64x2.extmul_low_i32x4_u(x2, v2), i64x2.extmul_low_i32x4_u(x3, v3)),
+    );
+    const hi = i64x2.add(
+      i64x2.add(i64x2.extmul_high_i32x4_u(x0, v0), i64x2.extmul_high_i32x4_u(x1, v1)),
+      i64x2.add(i64x2.extmul_high_i32x4_u(x2, v2), i64x2.extmul_high_i32x4_u(x3, v3)),
+    );
+    v128.store(pc, i64x2.add(v128.load(pc), lo));
+    v128.store(pc, i64x2.add(v128.load(pc, 16), hi), 16);
+    px += 16;
+    pc += 32;
+  } while (px <= end);
+}
+
+// Vector operands with 4 zero limbs in front (read by the first group of a pass) and zero limbs N..N+3.
+const BPAD: usize = memory.data(LIMB_BYTES + 16, 16) + 16;
+const DBL: usize = memory.data(LIMB_BYTES + 16, 16) + 16; // 2·a for squaring
+
+/** out = a·b·R^-1 mod M (a, b < M; out may alias a or b): the product into the columns, then the reduction. */
 function montMul(out: usize, a: usize, b: usize): void {
   const n = nLimbs;
-  memory.fill(COLS, 0, <usize>(2 * n + 4) << 3);
-  const b0: u64 = <u64>limb(b, 0);
-  const end: usize = b + (<usize>n << 2);
+  memory.fill(COLS, 0, <usize>(2 * n + 8) << 3);
+  memory.copy(BPAD, b, <usize>n << 2);
+  v128.store(BPAD + (<usize>n << 2), i32x4.splat(0));
+  const end: usize = BPAD + (<usize>n << 2);
+  for (let i = 0; i < n; i += 4) {
+    const pa: usize = a + (<usize>i << 2);
+    addRows4(
+      COLS + (<usize>i << 3), BPAD, end,
+      i32x4.splat(load<u32>(pa)), i32x4.splat(load<u32>(pa, 4)), i32x4.splat(load<u32>(pa, 8)), i32x4.splat(load<u32>(pa, 12)),
+    );
+  }
+  reduceColumns(out);
+}
+
+/**
+ * Montgomery reduction of the 2N columns in COLS into `out`. Per pass, m_i..m_{i+3} and the carries out of columns
+ * i..i+3 come from scalar code (only the low products reach those columns), so the vector rows start at g = 4.
+ */
+function reduceColumns(out: usize): void {
+  const n = nLimbs;
+  const M0: u64 = <u64>limb(MOD, 0), M1: u64 = <u64>limb(MOD, 1), M2: u64 = <u64>limb(MOD, 2), M3: u64 = <u64>limb(MOD, 3);
+  const inv: u32 = mInv;
+  const end: usize = MOD + (<usize>n << 2);
   let carry: u64 = 0;
-  for (let i = 0; i < n; i++) {
-    const ai: u32 = limb(a, i);
+  for (let i = 0; i < n; i += 4) {
     const col: usize = COLS + (<usize>i << 3);
-    const c0: u64 = load<u64>(col) + carry + <u64>ai * b0;
-    const mi: u32 = (<u32>c0 * mInv) & LIMB_MASK;
-    const va = i32x4.splat(ai);
-    const vm = i32x4.splat(mi);
-    let pb: usize = b;
-    let pm: usize = MOD;
-    let pc: usize = col;
-    do {
-      const xb = v128.load(pb);
-      const xm = v128.load(pm);
-      const lo = i64x2.add(i64x2.extmul_low_i32x4_u(xb, va), i64x2.extmul_low_i32x4_u(xm, vm));
-      const hi = i64x2.add(i64x2.extmul_high_i32x4_u(xb, va), i64x2.extmul_high_i32x4_u(xm, vm));
-      v128.store(pc, i64x2.add(v128.load(pc), lo));
-      v128.store(pc, i64x2.add(v128.load(pc, 16), hi), 16);
-      pb += 16;
-      pm += 16;
-      pc += 32;
-    } while (pb < end);
-    // Column i (+ the carry into it) is now ≡ 0 mod 2^27.
-    carry = (load<u64>(col) + carry) >> LIMB_BITS;
+    let t: u64 = load<u64>(col) + carry;
+    const m0: u64 = <u64>((<u32>t * inv) & LIMB_MASK);
+    carry = (t + m0 * M0) >> LIMB_BITS;
+    t = load<u64>(col, 8) + carry + m0 * M1;
+    const m1: u64 = <u64>((<u32>t * inv) & LIMB_MASK);
+    carry = (t + m1 * M0) >> LIMB_BITS;
+    t = load<u64>(col, 16) + carry + m0 * M2 + m1 * M1;
+    const m2: u64 = <u64>((<u32>t * inv) & LIMB_MASK);
+    carry = (t + m2 * M0) >> LIMB_BITS;
+    t = load<u64>(col, 24) + carry + m0 * M3 + m1 * M2 + m2 * M1;
+    const m3: u64 = <u64>((<u32>t * inv) & LIMB_MASK);
+    carry = (t + m3 * M0) >> LIMB_BITS;
+    addRows4(
+      col + 32, MOD + 16, end,
+      i32x4.splat(<u32>m0), i32x4.splat(<u32>m1), i32x4.splat(<u32>m2), i32x4.splat(<u32>m3),
+    );
   }
   finishColumns(out, carry);
 }
 
-const DOUBLED: usize = memory.data(LIMB_BYTES, 16); // 2·a for squaring
-// Lane masks for the first group of a squaring row i (k = i mod 4): ABOVE[k] keeps lanes > k, AT[k] lane k.
-const ABOVE: usize = memory.data<u32>([
-  0, -1, -1, -1, 0, 0, -1, -1, 0, 0, 0, -1, 0, 0, 0, 0,
-], 16);
-const AT: usize = memory.data<u32>([
-  -1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1,
-], 16);
+// Lane masks: ABOVE0 keeps lanes 1..3, ABOVE2 keeps lane 3.
+const ABOVE0: usize = memory.data<u32>([0, -1, -1, -1], 16);
+const ABOVE2: usize = memory.data<u32>([0, 0, 0, -1], 16);
 
 /**
- * out = a²·R^-1 mod M. Row i adds a_i·(2a_j) for j > i and a_i² (the triangle of the square, about half the
- * products of montMul) together with m_i·M. Groups of M left of the diagonal take only the m_i·M products.
+ * out = a²·R^-1 mod M. The square goes into the columns as the triangle a_i·(2a_j), j > i (half the products of a
+ * full multiply, four rows per pass) plus the squares a_i², then the reduction. In pass i, row s needs limbs
+ * j > i+s: group g = i takes lanes ℓ > 2s, group i+4 lanes ℓ > 2s−4, and from i+8 on every lane counts.
  */
 function montSqr(out: usize, a: usize): void {
   const n = nLimbs;
-  memory.fill(COLS, 0, <usize>(2 * n + 4) << 3);
-  for (let j = 0; j < n; j += 4) v128.store(DOUBLED + (<usize>j << 2), i32x4.shl(v128.load(a + (<usize>j << 2)), 1));
-  const end: usize = MOD + (<usize>n << 2);
-  let carry: u64 = 0;
-  for (let i = 0; i < n; i++) {
-    const ai: u32 = limb(a, i);
-    const col: usize = COLS + (<usize>i << 3);
-    // Column i gets a_0² from row 0 itself; later rows add nothing of the square to their own column.
-    const c0: u64 = load<u64>(col) + carry + (i == 0 ? <u64>ai * <u64>ai : 0);
-    const mi: u32 = (<u32>c0 * mInv) & LIMB_MASK;
-    const va = i32x4.splat(ai);
-    const vm = i32x4.splat(mi);
-    const g0: i32 = i & ~3;
-    let pm: usize = MOD;
-    let pc: usize = col;
-    const diag: usize = MOD + (<usize>g0 << 2);
-    // Left of the diagonal group: reduction products only.
-    while (pm < diag) {
-      const xm = v128.load(pm);
-      v128.store(pc, i64x2.add(v128.load(pc), i64x2.extmul_low_i32x4_u(xm, vm)));
-      v128.store(pc, i64x2.add(v128.load(pc, 16), i64x2.extmul_high_i32x4_u(xm, vm)), 16);
-      pm += 16;
-      pc += 32;
-    }
-    // The diagonal group: lanes below i are 0, lane i is a_i (giving a_i² at column 2i), lanes above are 2a_j.
-    let pz: usize = DOUBLED + (<usize>g0 << 2);
-    const k: usize = <usize>(i & 3) << 4;
-    const first = v128.or(v128.and(v128.load(pz), v128.load(ABOVE + k)), v128.and(va, v128.load(AT + k)));
-    {
-      const xm = v128.load(pm);
-      const lo = i64x2.add(i64x2.extmul_low_i32x4_u(first, va), i64x2.extmul_low_i32x4_u(xm, vm));
-      const hi = i64x2.add(i64x2.extmul_high_i32x4_u(first, va), i64x2.extmul_high_i32x4_u(xm, vm));
-      v128.store(pc, i64x2.add(v128.load(pc), lo));
-      v128.store(pc, i64x2.add(v128.load(pc, 16), hi), 16);
-      pz += 16;
-      pm += 16;
-      pc += 32;
-    }
-    while (pm < end) {
-      const xz = v128.load(pz);
-      const xm = v128.load(pm);
-      const lo = i64x2.add(i64x2.extmul_low_i32x4_u(xz, va), i64x2.extmul_low_i32x4_u(xm, vm));
-      const hi = i64x2.add(i64x2.extmul_high_i32x4_u(xz, va), i64x2.extmul_high_i32x4_u(xm, vm));
-      v128.store(pc, i64x2.add(v128.load(pc), lo));
-      v128.store(pc, i64x2.add(v128.load(pc, 16), hi), 16);
-      pz += 16;
-      pm += 16;
-      pc += 32;
-    }
-    carry = (load<u64>(col) + carry) >> LIMB_BITS;
+  memory.fill(COLS, 0, <usize>(2 * n + 8) << 3);
+  for (let j = 0; j < n; j += 4) v128.store(DBL + (<usize>j << 2), i32x4.shl(v128.load(a + (<usize>j << 2)), 1));
+  v128.store(DBL + (<usize>n << 2), i32x4.splat(0));
+  for (let k = 0; k < n; k++) {
+    const ak: u64 = <u64>limb(a, k);
+    store<u64>(COLS + (<usize>k << 4), ak * ak);
   }
-  finishColumns(out, carry);
+  const end: usize = DBL + (<usize>n << 2);
+  const mask0 = v128.load(ABOVE0);
+  const mask2 = v128.load(ABOVE2);
+  for (let i = 0; i < n; i += 4) {
+    const pa: usize = a + (<usize>i << 2);
+    const v0 = i32x4.splat(load<u32>(pa)), v1 = i32x4.splat(load<u32>(pa, 4));
+    const v2 = i32x4.splat(load<u32>(pa, 8)), v3 = i32x4.splat(load<u32>(pa, 12));
+    const px: usize = DBL + (<usize>i << 2);
+    let pc: usize = COLS + (<usize>i << 4);
+    {
+      // g = i: rows 0 (lanes 1..3) and 1 (lane 3).
+      const x0 = v128.and(v128.load(px), mask0), x1 = v128.and(v128.load(px - 4), mask2);
+      const lo = i64x2.add(i64x2.extmul_low_i32x4_u(x0, v0), i64x2.extmul_low_i32x4_u(x1, v1));
+      const hi = i64x2.add(i64x2.extmul_high_i32x4_u(x0, v0), i64x2.extmul_high_i32x4_u(x1, v1));
+      v128.store(pc, i64x2.add(v128.load(pc), lo));
+      v128.store(pc, i64x2.add(v128.load(pc, 16), hi), 16);
+    }
+    {
+      // g = i+4: rows 0, 1 whole, row 2 lanes 1..3, row 3 lane 3.
+      const x0 = v128.load(px, 16), x1 = v128.load(px, 12);
+      const x2 = v128.and(v128.load(px, 8), mask0), x3 = v128.and(v128.load(px, 4), mask2);
+      const lo = i64x2.add(
+        i64x2.add(i64x2.extmul_low_i32x4_u(x0, v0), i64x2.extmul_low_i32x4_u(x1, v1)),
+        i64x2.add(i64x2.extmul_low_i32x4_u(x2, v2), i64x2.extmul_low_i32x4_u(x3, v3)),
+      );
+      const hi = i64x2.add(
+        i64x2.add(i64x2.extmul_high_i32x4_u(x0, v0), i64x2.extmul_high_i32x4_u(x1, v1)),
+        i64x2.add(i64x2.extmul_high_i32x4_u(x2, v2), i64x2.extmul_high_i32x4_u(x3, v3)),
+      );
+      v128.store(pc, i64x2.add(v128.load(pc, 32), lo), 32);
+      v128.store(pc, i64x2.add(v128.load(pc, 48), hi), 48);
+    }
+    if (i + 8 <= n) addRows4(pc + 64, px + 32, end, v0, v1, v2, v3);
+  }
+  reduceColumns(out);
 }
 
 /** Converts the lowercase/uppercase hex digits at [ptr, ptr+len) (most significant first) into limbs. */
@@ -235,12 +260,17 @@ function hexToWords(ptr: usize, len: i32, out: usize): void {
   }
 }
 
-/** Bits [pos, pos+WINDOW) of the exponent words. */
-@inline function window(pos: i32): u32 {
-  const w: usize = EXP + (<usize>(pos >> 5) << 2);
-  // Two words cover any 5-bit window; EXP is zero-padded past the top.
+/** Bit `pos` of the exponent words. */
+@inline function expBit(pos: i32): u32 {
+  return (load<u32>(EXP + (<usize>(pos >> 5) << 2)) >> <u32>(pos & 31)) & 1;
+}
+
+/** Bits [lo, lo+len) of the exponent words, len ≤ MAX_WINDOW. */
+@inline function expBits(lo: i32, len: i32): u32 {
+  const w: usize = EXP + (<usize>(lo >> 5) << 2);
+  // Two words cover any window of up to 32 bits; EXP is zero-padded past the top.
   const pair: u64 = <u64>load<u32>(w) | (<u64>load<u32>(w, 4) << 32);
-  return <u32>(pair >> <u64>(pos & 31)) & (TABLE_SIZE - 1);
+  return <u32>(pair >> <u64>(lo & 31)) & ((1 << <u32>len) - 1);
 }
 
 /** Writes `src` limbs as lowercase hex (no leading zeros; "0" for zero) at `ptr`; returns the length. */
@@ -311,6 +341,10 @@ export function modPowHex(baseLen: i32, expLen: i32, modLen: i32): i32 {
   // base needs no more bits than the modulus: REDC(base·R²) is exact for any base < R.
   if (modBits == 0 || modBits > MODPOW_MAX_BITS || expBits > MODPOW_MAX_BITS) return -1;
   if (bitLengthHex(basePtr, baseLen) > modBits) return -1;
+  // Limbs past N must read as zero in the vector loops, whatever an earlier call with a larger modulus left.
+  zeroLimbs(ACC);
+  zeroLimbs(TMP);
+  memory.fill(TABLE, 0, TABLE_SIZE * LIMB_BYTES);
   hexToLimbs(modPtr, modLen, MOD);
   if ((limb(MOD, 0) & 1) == 0) return -1;
   hexToLimbs(basePtr, baseLen, BASE);
@@ -320,21 +354,49 @@ export function modPowHex(baseLen: i32, expLen: i32, modLen: i32): i32 {
   return limbsToHex(ACC, IO);
 }
 
-/** ACC = BASE^EXP mod MOD (BASE < MOD, normalized limbs; setupModulus done). */
-function modPowLimbs(expBits: i32): void {
+/** Sliding-window width for an exponent of `bits` bits (the table costs 2^(w−1) products). */
+function windowBits(bits: i32): i32 {
+  return bits > 671 ? 6 : bits > 239 ? 5 : bits > 79 ? 4 : bits > 23 ? 3 : bits > 6 ? 2 : 1;
+}
+
+/**
+ * ACC = BASE^EXP mod MOD (BASE < MOD, normalized limbs; setupModulus done). Left-to-right sliding windows over odd
+ * powers: for 2048-bit exponents with w = 6 that is 2048 squarings and ≈ 31 + 293 products, against 30 + 410 with
+ * fixed 5-bit windows. The window positions depend on the exponent's bits (not constant-time; nor was OpenSSL's
+ * non-consttime path that DH compares with).
+ */
+function modPowLimbs(bitsE: i32): void {
   const stride: usize = <usize>LIMB_BYTES;
-  // TABLE[k] = Montgomery form of base^k.
-  copyLimbs(TABLE, ONE);
-  montMul(TABLE + stride, BASE, R2);
-  for (let k = 2; k < TABLE_SIZE; k++) montMul(TABLE + stride * <usize>k, TABLE + stride * <usize>(k - 1), TABLE + stride);
-  // Fixed windows from the top; the first window seeds the accumulator.
-  const windows = (expBits + WINDOW - 1) / WINDOW;
+  const w = windowBits(bitsE);
+  // TABLE[k] = Montgomery form of base^(2k+1); TMP = base².
+  montMul(TABLE, BASE, R2);
+  const tableSize = 1 << (w - 1);
+  if (tableSize > 1) {
+    montSqr(TMP, TABLE);
+    for (let k = 1; k < tableSize; k++) montMul(TABLE + stride * <usize>k, TABLE + stride * <usize>(k - 1), TMP);
+  }
   copyLimbs(ACC, ONE);
-  for (let w = windows - 1; w >= 0; w--) {
-    if (w != windows - 1) for (let s = 0; s < WINDOW; s++) montSqr(ACC, ACC);
-    const digit = window(w * WINDOW);
-    if (w == windows - 1) copyLimbs(ACC, TABLE + stride * <usize>digit);
-    else montMul(ACC, ACC, TABLE + stride * <usize>digit);
+  let first = true;
+  let i = bitsE - 1;
+  while (i >= 0) {
+    if (expBit(i) == 0) {
+      montSqr(ACC, ACC);
+      i--;
+      continue;
+    }
+    // The longest window [j, i] of at most w bits that ends in a 1 bit.
+    let j = max(i - w + 1, 0);
+    while (expBit(j) == 0) j++;
+    const len = i - j + 1;
+    const entry: usize = TABLE + stride * <usize>(expBits(j, len) >> 1);
+    if (first) {
+      copyLimbs(ACC, entry);
+      first = false;
+    } else {
+      for (let s = 0; s < len; s++) montSqr(ACC, ACC);
+      montMul(ACC, ACC, entry);
+    }
+    i = j - 1;
   }
   // Out of Montgomery form: multiply by plain 1.
   zeroLimbs(TMP);
