@@ -105,23 +105,41 @@ function doubleMod(x: usize): void {
 // loaded and stored once per four rows instead of once per row (the single-row loop spent half its instructions
 // on that). Four splatted row values keep the loop within the 16 xmm registers; eight spilled (measured).
 
-/** Columns at `pc` += Σ_s v_s·X[g−s..g−s+3] for groups g = 0, 4, … while `px` (at X[g]) ≤ `end`. */
-@inline function addRows4(pc: usize, px: usize, end: usize, v0: v128, v1: v128, v2: v128, v3: v128): void {
-  do {
-    const x0 = v128.load(px), x1 = v128.load(px - 4), x2 = v128.load(px - 8), x3 = v128.load(px - 12);
-    const lo = i64x2.add(
-      i64x2.add(i64x2.extmul_low_i32x4_u(x0, v0), i64x2.extmul_low_i32x4_u(x1, v1)),
-      i64x2.add(i64x2.extmul_low_i32x4_u(x2, v2), i64x2.extmul_low_i32x4_u(x3, v3)),
-    );
-    const hi = i64x2.add(
-      i64x2.add(i64x2.extmul_high_i32x4_u(x0, v0), i64x2.extmul_high_i32x4_u(x1, v1)),
-      i64x2.add(i64x2.extmul_high_i32x4_u(x2, v2), i64x2.extmul_high_i32x4_u(x3, v3)),
-    );
-    v128.store(pc, i64x2.add(v128.load(pc), lo));
-    v128.store(pc, i64x2.add(v128.load(pc, 16), hi), 16);
-    px += 16;
-    pc += 32;
-  } while (px <= end);
+/** One group: the 4 columns at `pc` += Σ_s v_s·X[g−s..g−s+3], with `p` at X[g−3] (positive load offsets only). */
+@inline function addGroup4(pc: usize, p: usize, v0: v128, v1: v128, v2: v128, v3: v128): void {
+  const x3 = v128.load(p), x2 = v128.load(p, 4), x1 = v128.load(p, 8), x0 = v128.load(p, 12);
+  const lo = i64x2.add(
+    i64x2.add(i64x2.extmul_low_i32x4_u(x0, v0), i64x2.extmul_low_i32x4_u(x1, v1)),
+    i64x2.add(i64x2.extmul_low_i32x4_u(x2, v2), i64x2.extmul_low_i32x4_u(x3, v3)),
+  );
+  const hi = i64x2.add(
+    i64x2.add(i64x2.extmul_high_i32x4_u(x0, v0), i64x2.extmul_high_i32x4_u(x1, v1)),
+    i64x2.add(i64x2.extmul_high_i32x4_u(x2, v2), i64x2.extmul_high_i32x4_u(x3, v3)),
+  );
+  v128.store(pc, i64x2.add(v128.load(pc), lo));
+  v128.store(pc, i64x2.add(v128.load(pc, 16), hi), 16);
+}
+
+/**
+ * `count` consecutive groups from the columns at `pc` (`p` at X[g−3] of the first). Unrolled by four with the
+ * remainder entered through a jump table, so a pass ends in one predictable branch rather than a loop exit.
+ */
+@inline function addRows4(pc: usize, p: usize, count: i32, v0: v128, v1: v128, v2: v128, v3: v128): void {
+  while (count >= 4) {
+    addGroup4(pc, p, v0, v1, v2, v3);
+    addGroup4(pc + 32, p + 16, v0, v1, v2, v3);
+    addGroup4(pc + 64, p + 32, v0, v1, v2, v3);
+    addGroup4(pc + 96, p + 48, v0, v1, v2, v3);
+    pc += 128;
+    p += 64;
+    count -= 4;
+  }
+  switch (count) {
+    case 3: addGroup4(pc + 64, p + 32, v0, v1, v2, v3);
+    case 2: addGroup4(pc + 32, p + 16, v0, v1, v2, v3);
+    case 1: addGroup4(pc, p, v0, v1, v2, v3);
+    default:
+  }
 }
 
 // Vector operands with 4 zero limbs in front (read by the first group of a pass) and zero limbs N..N+3.
@@ -134,11 +152,11 @@ function montMul(out: usize, a: usize, b: usize): void {
   memory.fill(COLS, 0, <usize>(2 * n + 8) << 3);
   memory.copy(BPAD, b, <usize>n << 2);
   v128.store(BPAD + (<usize>n << 2), i32x4.splat(0));
-  const end: usize = BPAD + (<usize>n << 2);
+  const groups = (n >> 2) + 1; // g = 0, 4, …, N
   for (let i = 0; i < n; i += 4) {
     const pa: usize = a + (<usize>i << 2);
     addRows4(
-      COLS + (<usize>i << 3), BPAD, end,
+      COLS + (<usize>i << 3), BPAD - 12, groups,
       i32x4.splat(load<u32>(pa)), i32x4.splat(load<u32>(pa, 4)), i32x4.splat(load<u32>(pa, 8)), i32x4.splat(load<u32>(pa, 12)),
     );
   }
@@ -153,7 +171,6 @@ function reduceColumns(out: usize): void {
   const n = nLimbs;
   const M0: u64 = <u64>limb(MOD, 0), M1: u64 = <u64>limb(MOD, 1), M2: u64 = <u64>limb(MOD, 2), M3: u64 = <u64>limb(MOD, 3);
   const inv: u32 = mInv;
-  const end: usize = MOD + (<usize>n << 2);
   let carry: u64 = 0;
   for (let i = 0; i < n; i += 4) {
     const col: usize = COLS + (<usize>i << 3);
@@ -170,7 +187,7 @@ function reduceColumns(out: usize): void {
     const m3: u64 = <u64>((<u32>t * inv) & LIMB_MASK);
     carry = (t + m3 * M0) >> LIMB_BITS;
     addRows4(
-      col + 32, MOD + 16, end,
+      col + 32, MOD + 4, n >> 2, // g = 4, 8, …, N
       i32x4.splat(<u32>m0), i32x4.splat(<u32>m1), i32x4.splat(<u32>m2), i32x4.splat(<u32>m3),
     );
   }
@@ -195,7 +212,6 @@ function montSqr(out: usize, a: usize): void {
     const ak: u64 = <u64>limb(a, k);
     store<u64>(COLS + (<usize>k << 4), ak * ak);
   }
-  const end: usize = DBL + (<usize>n << 2);
   const mask0 = v128.load(ABOVE0);
   const mask2 = v128.load(ABOVE2);
   for (let i = 0; i < n; i += 4) {
@@ -227,7 +243,7 @@ function montSqr(out: usize, a: usize): void {
       v128.store(pc, i64x2.add(v128.load(pc, 32), lo), 32);
       v128.store(pc, i64x2.add(v128.load(pc, 48), hi), 48);
     }
-    if (i + 8 <= n) addRows4(pc + 64, px + 32, end, v0, v1, v2, v3);
+    if (i + 8 <= n) addRows4(pc + 64, px + 20, ((n - i) >> 2) - 1, v0, v1, v2, v3); // g = i+8, …, N
   }
   reduceColumns(out);
 }
