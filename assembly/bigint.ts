@@ -42,6 +42,7 @@ const EXP: usize = memory.data(MODPOW_MAX_BITS / 8 + 16, 16); // exponent as lit
 
 let nLimbs: i32 = 0; // N, a multiple of 4
 let mInv: u32 = 0; // −M^-1 mod 2^27
+let mInv54: u64 = 0; // −M^-1 mod 2^54: two Montgomery digits from one 64-bit multiply
 
 @inline function limb(p: usize, i: i32): u32 {
   return load<u32>(p + (<usize>i << 2));
@@ -170,22 +171,25 @@ function montMul(out: usize, a: usize, b: usize): void {
 function reduceColumns(out: usize): void {
   const n = nLimbs;
   const M0: u64 = <u64>limb(MOD, 0), M1: u64 = <u64>limb(MOD, 1), M2: u64 = <u64>limb(MOD, 2), M3: u64 = <u64>limb(MOD, 3);
-  const inv: u32 = mInv;
+  const inv: u64 = mInv54;
+  const mask: u64 = <u64>LIMB_MASK;
   let carry: u64 = 0;
   for (let i = 0; i < n; i += 4) {
     const col: usize = COLS + (<usize>i << 3);
-    let t: u64 = load<u64>(col) + carry;
-    const m0: u64 = <u64>((<u32>t * inv) & LIMB_MASK);
-    carry = (t + m0 * M0) >> LIMB_BITS;
-    t = load<u64>(col, 8) + carry + m0 * M1;
-    const m1: u64 = <u64>((<u32>t * inv) & LIMB_MASK);
-    carry = (t + m1 * M0) >> LIMB_BITS;
-    t = load<u64>(col, 16) + carry + m0 * M2 + m1 * M1;
-    const m2: u64 = <u64>((<u32>t * inv) & LIMB_MASK);
-    carry = (t + m2 * M0) >> LIMB_BITS;
-    t = load<u64>(col, 24) + carry + m0 * M3 + m1 * M2 + m2 * M1;
-    const m3: u64 = <u64>((<u32>t * inv) & LIMB_MASK);
-    carry = (t + m3 * M0) >> LIMB_BITS;
+    // The m values two digits at a time (a 54-bit Montgomery digit): the chain from one pass's carry to the next
+    // is about 26 cycles of latency instead of 40 digit by digit.
+    const c0: u64 = load<u64>(col), c1: u64 = load<u64>(col, 8), c2: u64 = load<u64>(col, 16), c3: u64 = load<u64>(col, 24);
+    let t: u64 = c0 + carry;
+    let mm: u64 = (t + (c1 << LIMB_BITS)) * inv;
+    const m0: u64 = mm & mask, m1: u64 = (mm >> LIMB_BITS) & mask;
+    let k: u64 = (t + m0 * M0) >> LIMB_BITS;
+    k = (c1 + k + m0 * M1 + m1 * M0) >> LIMB_BITS;
+    t = c2 + m0 * M2 + m1 * M1 + k;
+    const t3: u64 = c3 + m0 * M3 + m1 * M2;
+    mm = (t + (t3 << LIMB_BITS)) * inv;
+    const m2: u64 = mm & mask, m3: u64 = (mm >> LIMB_BITS) & mask;
+    k = (t + m2 * M0) >> LIMB_BITS;
+    carry = (t3 + k + m2 * M1 + m3 * M0) >> LIMB_BITS;
     addRows4(
       col + 32, MOD + 4, n >> 2, // g = 4, 8, …, N
       i32x4.splat(<u32>m0), i32x4.splat(<u32>m1), i32x4.splat(<u32>m2), i32x4.splat(<u32>m3),
@@ -315,6 +319,10 @@ function setupModulus(bits: i32): void {
   let inv: u32 = m0;
   for (let i = 0; i < 4; i++) inv *= 2 - m0 * inv;
   mInv = (0 - inv) & LIMB_MASK;
+  const low: u64 = <u64>m0 | (<u64>limb(MOD, 1) << LIMB_BITS);
+  let inv64: u64 = low;
+  for (let i = 0; i < 5; i++) inv64 *= 2 - low * inv64;
+  mInv54 = (0 - inv64) & ((<u64>1 << 54) - 1);
   // R mod M: start from 2^(bits−1) < M, double up to 2^(27N).
   zeroLimbs(ONE);
   zeroLimbs(R2);
