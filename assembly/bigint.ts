@@ -158,7 +158,7 @@ function montMul(out: usize, a: usize, b: usize): void {
     const pa: usize = a + (<usize>i << 2);
     addRows4(
       COLS + (<usize>i << 3), BPAD - 12, groups,
-      i32x4.splat(load<u32>(pa)), i32x4.splat(load<u32>(pa, 4)), i32x4.splat(load<u32>(pa, 8)), i32x4.splat(load<u32>(pa, 12)),
+      v128.load32_splat(pa), v128.load32_splat(pa, 4), v128.load32_splat(pa, 8), v128.load32_splat(pa, 12),
     );
   }
   reduceColumns(out);
@@ -220,8 +220,8 @@ function montSqr(out: usize, a: usize): void {
   const mask2 = v128.load(ABOVE2);
   for (let i = 0; i < n; i += 4) {
     const pa: usize = a + (<usize>i << 2);
-    const v0 = i32x4.splat(load<u32>(pa)), v1 = i32x4.splat(load<u32>(pa, 4));
-    const v2 = i32x4.splat(load<u32>(pa, 8)), v3 = i32x4.splat(load<u32>(pa, 12));
+    const v0 = v128.load32_splat(pa), v1 = v128.load32_splat(pa, 4);
+    const v2 = v128.load32_splat(pa, 8), v3 = v128.load32_splat(pa, 12);
     const px: usize = DBL + (<usize>i << 2);
     let pc: usize = COLS + (<usize>i << 4);
     {
