@@ -2,23 +2,31 @@
 //
 // Representation: 27-bit limbs, one per u32, little-endian, zero-padded to a multiple of 4 limbs. A product of
 // two limbs is < 2^54, so the u64 accumulator columns can absorb 2N of them (N ≤ 304 limbs ⇒ < 2^63.3) with no
-// carry handling inside the loops: carries are resolved once per outer step (one shift and add) and once at
-// the end. That makes the inner loop pure SIMD multiply-adds: `i64x2.extmul_{low,high}_i32x4_u` over 4 limbs of
-// B and 4 limbs of M at a time (8 products per iteration, 2 per instruction), added into the u64 columns.
-// Montgomery multiplication is interleaved (CIOS order): row i adds a_i·B and m_i·M to columns i..i+N-1, where
-// m_i makes column i divisible by 2^27; its carry moves to column i+1. The result is columns N..2N-1.
-// Squaring has its own routine (the triangle a_i·2a_j, j > i, plus a_i², next to the full m_i·M row): ~25% fewer
-// multiplies. The exponent is scanned in fixed 5-bit windows (a table of 32 powers; every window multiplies,
-// also by table[0], so the only exponent-dependent thing is the table index).
+// carry handling inside the loops: carries are resolved once per pass and once at the end. The inner loop is
+// pure SIMD multiply-adds, `i64x2.extmul_{low,high}_i32x4_u` (2 products each) added into the u64 columns.
+// Montgomery products are separated: first the product into 2N columns (a·b, or for squaring the triangle
+// a_i·2a_j, j > i, plus the squares: half the products), then the reduction: row i adds m_i·M at column i, with
+// m_i making column i divisible by 2^27. All three run four rows per pass through one kernel (addRows4: row s of
+// the pass reads the vector operand at an unaligned offset of −s limbs), so a group of 4 columns is loaded and
+// stored once per 16 products. The reduction's m values come two digits at a time from a 54-bit inverse. The
+// exponent is scanned in sliding windows of up to 6 bits over a table of odd powers.
 //
-// Measured (Node 20 / V8 11.3, AMD EPYC Zen 4, one 2048/2048/2048 modexp; OpenSSL DH ≈ 2.0 ms in the same run):
-//   inner-loop kernel alone, per 2048-bit Montgomery product:  27-bit limbs + extmul  2.6 µs
-//                                                              zero-extended u64 limbs + i64x2.mul  4.9 µs
-//                                                              scalar u32 limbs, u64 accumulator  6.3 µs
-//   whole modPow: montMul only, carry stored into column i+1  6.4 ms
-//                 + dedicated squaring, carry kept in a register (no store-forwarding stall)  4.7–4.9 ms
-// The limit is V8's lowering of extmul: two unpacks and one pmuludq per two 27×27-bit products, against
-// OpenSSL's one 64×64-bit mulx per product; WASM has no 64×64→128 multiply.
+// Measured (Node 20 / V8 11.3, AMD EPYC Zen 4, 2 shared cores; one 2048/2048/2048 modexp, CPU time, min of 40):
+//   before (one row per pass, merged CIOS rows, fixed 5-bit windows)  4.67 ms
+//   four rows per pass, separate product and reduction                4.51 ms   (kernel: 41 instructions per
+//   + sliding windows (w = 6: ≈ 324 products instead of 440)          4.27 ms    16 products instead of 27 per 8)
+//   + kernel unrolled ×4, remainder through a jump table              4.21 ms
+//   + m two digits at a time (chain ~26 instead of ~40 cycles/pass)   4.10 ms
+//   + row values splatted straight from memory                        4.08 ms   (−13% in all; 1.14× the speed)
+//   bench (npm run bench -- --filter modPow, one run): see the report; OpenSSL DH ≈ 2.0–2.1 ms on a quiet machine.
+// Why not further: the kernel sits at ~9 cycles per 16 products, the bound of V8's extmul lowering (vpunpck of
+// each operand + vpmuludq: one shuffle per product, and Zen 4 has two shuffle pipes). The splatted row value is
+// re-unpacked by every extmul; no WASM op reaches a bare pmuludq. Measured alternatives (same microbenchmark,
+// one 2048-bit reduction, relative to the extmul kernel): f64x2 with 24-bit limbs, 8 rows per pass 0.75×;
+// i32x4.dot_i16x8_s with 14-bit limbs, 8 or 16 rows per pass 0.6–0.7× (4× the products); 8 splats per pass
+// spilled; 2 rows per pass 0.97×; full unrolling for N = 76 1.0×. Software-pipelining the m chain into the
+// previous pass (from the first group's sums, or reloading them) measured 3–5% slower and was dropped.
+// Of the 4.08 ms, ~3.6 ms is kernel time at that bound; the rest is the m chain, finishColumns and pass set-up.
 import { IO } from './arena';
 
 const LIMB_BITS: u32 = 27;
