@@ -373,10 +373,6 @@ export function modPowHex(baseLen: i32, expLen: i32, modLen: i32): i32 {
   // base needs no more bits than the modulus: REDC(base·R²) is exact for any base < R.
   if (modBits == 0 || modBits > MODPOW_MAX_BITS || expBits > MODPOW_MAX_BITS) return -1;
   if (bitLengthHex(basePtr, baseLen) > modBits) return -1;
-  // Limbs past N must read as zero in the vector loops, whatever an earlier call with a larger modulus left.
-  zeroLimbs(ACC);
-  zeroLimbs(TMP);
-  memory.fill(TABLE, 0, TABLE_SIZE * LIMB_BYTES);
   hexToLimbs(modPtr, modLen, MOD);
   if ((limb(MOD, 0) & 1) == 0) return -1;
   hexToLimbs(basePtr, baseLen, BASE);
