@@ -18,14 +18,18 @@
 //   + kernel unrolled ×4, remainder through a jump table              4.21 ms
 //   + m two digits at a time (chain ~26 instead of ~40 cycles/pass)   4.10 ms
 //   + row values splatted straight from memory                        4.08 ms   (−13% in all; 1.14× the speed)
-//   bench (npm run bench -- --filter modPow, one run): see the report; OpenSSL DH ≈ 2.0–2.1 ms on a quiet machine.
+//   same process, CPU time, node:crypto DH generateKeys on the same operands 1.95 ms: before 0.42×, after 0.48×.
+//   npm run bench -- --filter modPow (one run, loaded machine): ours 5.84 ms, OpenSSL 2.81 ms (0.48×), BigInt
+//   peers 22.2–22.4 ms (3.8×), pure TS 18.4 ms (3.15×); the brief's quiet-machine baseline was 5.76 ms / 0.36×.
 // Why not further: the kernel sits at ~9 cycles per 16 products, the bound of V8's extmul lowering (vpunpck of
 // each operand + vpmuludq: one shuffle per product, and Zen 4 has two shuffle pipes). The splatted row value is
 // re-unpacked by every extmul; no WASM op reaches a bare pmuludq. Measured alternatives (same microbenchmark,
 // one 2048-bit reduction, relative to the extmul kernel): f64x2 with 24-bit limbs, 8 rows per pass 0.75×;
 // i32x4.dot_i16x8_s with 14-bit limbs, 8 or 16 rows per pass 0.6–0.7× (4× the products); 8 splats per pass
 // spilled; 2 rows per pass 0.97×; full unrolling for N = 76 1.0×. Software-pipelining the m chain into the
-// previous pass (from the first group's sums, or reloading them) measured 3–5% slower and was dropped.
+// previous pass (from the first group's sums kept in registers, via memory, or reloaded) measured 3–5% slower
+// and was dropped, although a chain made 6 multiplies longer costs +4.6%: the chain is exposed but moving it
+// earlier did not pay on this core.
 // Of the 4.08 ms, ~3.6 ms is kernel time at that bound; the rest is the m chain, finishColumns and pass set-up.
 import { IO } from './arena';
 
