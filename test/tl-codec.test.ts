@@ -151,6 +151,21 @@ test('methods: messages.sendMessage, invokeWithLayer(initConnection(help.getConf
   assert.throws(() => deserializeResult('nope.method', hex('00000000')), isTlError(/not a method/));
 });
 
+test('byte fields of a result never alias the input (deserialize, deserializeResult)', () => {
+  const o = { _: 'resPQ', nonce: new Uint8Array(16).fill(1), serverNonce: new Uint8Array(16).fill(2), pq: hex('17ed48941a08f981'), serverPublicKeyFingerprints: [1n] };
+  const bytes = serialize(o as never);
+  const input = new Uint8Array(bytes.length + 8);
+  input.set(bytes, 8);
+  const view = input.subarray(8); // a view with an offset, as a receive buffer would give
+  const back = deserialize(view) as typeof o;
+  assert.deepStrictEqual(back, o);
+  const res = deserializeResult('req_pq_multi', view) as typeof o;
+  for (const b of [back.nonce, back.serverNonce, back.pq, res.nonce, res.pq]) assert.notEqual(b.buffer, input.buffer);
+  input.fill(0xee); // the caller reuses its buffer: the results keep their values
+  assert.deepStrictEqual(back, o);
+  assert.deepStrictEqual(res, o);
+});
+
 test('gzip_packed is inflated transparently and its output is bounded', () => {
   const inner = serialize(messagesSample());
   const packed = serialize({ _: 'gzip_packed', packedData: gzip(inner) });

@@ -57,7 +57,7 @@ function tooDeep(r: TlReader): never {
 /** gzip_packed is transparent: the result is the object inside. */
 function readGzipPacked(r: TlReader): unknown {
   r.enter('gzip_packed');
-  const packed = r.bytes();
+  const packed = r.bytesView(); // inflated right away: no copy needed
   const inner = new TlReader(gunzip(packed, MAX_GZIP_OUTPUT));
   inner.depth = r.depth;
   const v = readObject(inner);
