@@ -9,7 +9,7 @@ import { TlError } from '../src/errors.ts';
 import { TlWriter, TL_MAX_BYTES, BOOL_TRUE, BOOL_FALSE } from '../src/tl/binary/writer.ts';
 import { TlReader } from '../src/tl/binary/reader.ts';
 import { gzip, gunzip } from '../src/tl/binary/gzip.ts';
-import { ENCODE_LOOP_MAX, DECODE_LOOP_MAX } from '../src/tl/binary/utf8.ts';
+import { ENCODE_LOOP_MAX, DECODE_LOOP_MAX, CACHE_MAX } from '../src/tl/binary/utf8.ts';
 import { vectorSet, bytesOf, intOf, toHex, hex } from './helpers/vectors.ts';
 import { seededBytes } from './helpers/random.ts';
 
@@ -187,6 +187,33 @@ test('invalid UTF-8 → TlError naming string and offset (short and long forms)'
       assert.equal(r.pos, 4, 'the reader stays at the string');
     }
   }
+});
+
+test('the cache of short strings: repeats, collisions and look-alike bytes decode exactly', () => {
+  const stringAt = (data: Uint8Array) => new TlReader(written((w) => w.bytes(data))).string();
+  const enc = new TextEncoder();
+  // Many short ASCII strings (more than the cache has slots), read twice in different orders.
+  const rnd = seededBytes(7, 200000);
+  const list: string[] = [];
+  for (let t = 0, k = 0; t < 3000; t++) {
+    const len = rnd[k++] % (CACHE_MAX + 1);
+    let s = '';
+    for (let i = 0; i < len; i++) s += String.fromCharCode(32 + (rnd[k++] % 95));
+    list.push(s);
+  }
+  for (const s of list) assert.equal(stringAt(enc.encode(s)), s);
+  for (const s of [...list].reverse()) assert.equal(stringAt(enc.encode(s)), s);
+  // Same length and same first, middle and last byte (the slot key) but other bytes between.
+  for (const s of ['abXde', 'abYde', 'abXde', 'a\u0000c\u0000e', 'abcde']) assert.equal(stringAt(enc.encode(s)), s);
+  // Invalid or non-ASCII bytes that share the slot of a cached ASCII string are never taken for it.
+  assert.equal(stringAt(enc.encode('abcde')), 'abcde');
+  assert.throws(() => stringAt(hex('61ff638065')), isTlError(/invalid UTF-8/));
+  assert.throws(() => stringAt(hex('61e2636465')), isTlError(/invalid UTF-8/));
+  const long = 'é'.repeat(CACHE_MAX >> 1); // CACHE_MAX bytes, fewer units: decoded natively, not cached
+  assert.equal(stringAt(enc.encode(long)), long);
+  assert.equal(stringAt(enc.encode(long)), long);
+  assert.equal(stringAt(enc.encode('x'.repeat(CACHE_MAX))), 'x'.repeat(CACHE_MAX));
+  assert.equal(stringAt(enc.encode('x'.repeat(CACHE_MAX))), 'x'.repeat(CACHE_MAX));
 });
 
 test('Bool with another id → TlError; the Bool ids are right', () => {

@@ -27,17 +27,17 @@ import { genericMethods, readers, resultReaders, writers } from './generated/cod
 import type { TlObject, TlRequest } from './generated/types.ts';
 import {
   GZIP_PACKED,
-  READERS,
   type Reader,
   WRITERS,
   readObject,
+  setReader,
   resetWriteDepth,
   writeObject,
 } from './codec/runtime.ts';
 
 export { TL_LAYER } from './generated/layer.ts';
 
-for (const [id, read] of readers) if (id !== GZIP_PACKED) READERS.set(id | 0, read);
+for (const [id, read] of readers) if (id !== GZIP_PACKED) setReader(id, read);
 for (const [name, write] of writers) WRITERS.set(name, write);
 const RESULT_READERS = new Map<string, Reader>(resultReaders);
 const GENERIC_METHODS = new Set(genericMethods);

@@ -16,8 +16,36 @@ export const MAX_GZIP_OUTPUT = 16 << 20;
 /** Bound on nested boxed objects while writing (a cyclic object would otherwise overflow the stack). */
 const MAX_WRITE_DEPTH = 256;
 
-/** Keyed by the id as a signed int32. Filled by codec.ts; gzip_packed is left out on purpose (readObject unpacks it). */
-export const READERS = new Map<number, Reader>();
+// Readers by constructor id: an open-addressing table (linear probing, 8192 slots for ~2000 ids) instead of
+// a Map: one multiply and usually one probe. Every boxed object read looks up here (~75 times for a
+// 20-message response), and Map.get cost ~7 ns a lookup against ~2 ns here.
+const TABLE_BITS = 13;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
+const tableIds = new Int32Array(1 << TABLE_BITS);
+const tableReaders: (Reader | undefined)[] = new Array<Reader | undefined>(1 << TABLE_BITS).fill(undefined);
+
+function slotOf(id: number): number {
+  return Math.imul(id, 0x9e3779b1) >>> (32 - TABLE_BITS);
+}
+
+/** Registers the reader of a constructor id. Filled by codec.ts; gzip_packed is left out on purpose (readObject unpacks it). */
+export function setReader(id: number, read: Reader): void {
+  id |= 0;
+  let slot = slotOf(id);
+  while (tableReaders[slot] !== undefined && tableIds[slot] !== id) slot = (slot + 1) & TABLE_MASK;
+  tableIds[slot] = id;
+  tableReaders[slot] = read;
+}
+
+/** The reader of a constructor id (a signed int32), or undefined. */
+export function getReader(id: number): Reader | undefined {
+  let slot = slotOf(id);
+  for (;;) {
+    const read = tableReaders[slot];
+    if (read === undefined || tableIds[slot] === id) return read;
+    slot = (slot + 1) & TABLE_MASK;
+  }
+}
 export const WRITERS = new Map<string, Writer>();
 
 function idHex(id: number): string {
@@ -28,7 +56,7 @@ function idHex(id: number): string {
 export function readObject(r: TlReader): any { // eslint-disable-line @typescript-eslint/no-explicit-any
   const at = r.pos;
   const id = r.int(); // signed: small integers (Smis) hash faster than the heap numbers ids ≥ 2^31 would be
-  const read = READERS.get(id);
+  const read = getReader(id);
   if (read !== undefined) {
     if (++r.depth > r.maxDepth) tooDeep(r);
     const v = read(r);
