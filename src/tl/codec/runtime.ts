@@ -67,14 +67,40 @@ export function readObject(r: TlReader): any { // eslint-disable-line @typescrip
   if (id === (VECTOR | 0)) {
     // A vector where any object may stand (Object, !X): its items can only be read as boxed objects.
     r.enter('Vector');
-    const n = vectorLength(r, 4);
-    const a = new Array(n);
-    for (let i = 0; i < n; i++) a[i] = readObject(r);
+    const a = readObjects(r, vectorLength(r, 4));
     r.depth--;
     return a;
   }
   r.pos = at;
   return r.fail(`unknown constructor id ${idHex(id >>> 0)}`);
+}
+
+/**
+ * Reads n boxed objects (a vector's items): one nesting level for the whole run, and the reader is looked up
+ * again only when the id changes (vectors are mostly one constructor: messages, users). Anything that is not
+ * a plain constructor (gzip_packed, a nested vector, an unknown id) goes through readObject.
+ */
+export function readObjects(r: TlReader, n: number): any[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const a = new Array(n);
+  if (++r.depth > r.maxDepth) tooDeep(r);
+  let lastId = 0;
+  let lastRead: Reader | undefined;
+  for (let i = 0; i < n; i++) {
+    const id = r.int();
+    const read = id === lastId && lastRead !== undefined ? lastRead : getReader(id);
+    if (read === undefined) {
+      r.pos -= 4;
+      r.depth--; // readObject counts its own level
+      a[i] = readObject(r);
+      r.depth++;
+      continue;
+    }
+    lastId = id;
+    lastRead = read;
+    a[i] = read(r);
+  }
+  r.depth--;
+  return a;
 }
 
 function tooDeep(r: TlReader): never {
