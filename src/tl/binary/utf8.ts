@@ -131,8 +131,13 @@ export const FAST_SLICE: boolean = (() => {
   if (typeof utf8Slice !== 'function') return false;
   try {
     const b = new Uint8Array([0x61, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80, 0xc0, 0x80, 0xed, 0xa0, 0x80, 0x62]);
-    const bad = [utf8Slice.call(b, 7, 9), utf8Slice.call(b, 9, 12), utf8Slice.call(b, 3, 6), utf8Slice.call(b, 1, 2)];
-    return utf8Slice.call(b, 0, 7) === 'a\u00e9\u{1f600}' && bad.every((x) => x.includes('\ufffd'));
+    // Overlong, surrogate, above U+10FFFF, 3-byte overlong, bytes never in UTF-8, truncated, lone continuation.
+    const invalid = ['c080', 'eda080', 'f4908080', 'e08080', 'f5808080', 'ff', 'f09f98', 'c3', '80'];
+    return (
+      utf8Slice.call(b, 0, 7) === 'a\u00e9\u{1f600}' &&
+      utf8Slice.call(b, 12, 13) === 'b' &&
+      invalid.every((h) => utf8Slice.call(new Uint8Array(h.match(/../g)!.map((x) => parseInt(x, 16))), 0, h.length / 2).includes('\ufffd'))
+    );
   } catch {
     return false;
   }
