@@ -109,6 +109,14 @@ test('vectors of boxed objects at the top level, nested vectors, bare vectors (m
   assert.deepStrictEqual(deserialize(nb), nested);
   const mb = serialize(messagesSample());
   assert.equal(toHex(serialize(deserialize(mb) as TlSerializable)), toHex(mb));
+  // Items of one vector: runs of one constructor, changes, a nested vector and a gzip_packed item between them.
+  const peerChat = { _: 'peerChat', chatId: 9n };
+  const mixed = [{ _: 'peerUser', userId: 1n }, { _: 'peerUser', userId: 2n }, peerChat, [{ _: 'peerUser', userId: 3n }], { _: 'gzip_packed', packedData: gzip(serialize(peerChat as never)) }, { _: 'peerUser', userId: 4n }];
+  assert.deepStrictEqual(deserialize(serialize(mixed as never)), [...mixed.slice(0, 4), peerChat, mixed[5]]);
+  // An unknown id after a run of known ones → TlError at that item.
+  const xb = serialize([{ _: 'peerUser', userId: 1n }, { _: 'peerUser', userId: 2n }] as never);
+  new DataView(xb.buffer).setUint32(8 + 12, 0xdeadbeef, true);
+  assert.throws(() => deserialize(xb), isTlError(/unknown constructor id 0xdeadbeef.*at byte 20/));
 });
 
 test('methods: messages.sendMessage, invokeWithLayer(initConnection(help.getConfig)), typed results', () => {

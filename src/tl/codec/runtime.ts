@@ -29,8 +29,11 @@ function slotOf(id: number): number {
 }
 
 /** Registers the reader of a constructor id. Filled by codec.ts; gzip_packed is left out on purpose (readObject unpacks it). */
+let tableCount = 0;
 export function setReader(id: number, read: Reader): void {
   id |= 0;
+  // Keep probes short (and the probe loops finite): the bundled schemas fill about a quarter of the table.
+  if (++tableCount > (TABLE_MASK * 3) >> 2) throw new Error('reader table too full: raise TABLE_BITS');
   let slot = slotOf(id);
   while (tableReaders[slot] !== undefined && tableIds[slot] !== id) slot = (slot + 1) & TABLE_MASK;
   tableIds[slot] = id;
@@ -82,6 +85,7 @@ export function readObject(r: TlReader): any { // eslint-disable-line @typescrip
  */
 export function readObjects(r: TlReader, n: number): any[] { // eslint-disable-line @typescript-eslint/no-explicit-any
   const a = new Array(n);
+  if (n === 0) return a; // no level entered, as when each item was read by readObject
   if (++r.depth > r.maxDepth) tooDeep(r);
   let lastId = 0;
   let lastRead: Reader | undefined;
