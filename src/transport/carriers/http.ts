@@ -8,6 +8,7 @@ export class HttpTransport implements FrameTransport {
   readonly description = 'http';
   onFrame?: FrameTransport['onFrame'];
   onClose?: FrameTransport['onClose'];
+  onEmpty?: FrameTransport['onEmpty'];
   private closed = false;
   private readonly inFlight = new Set<AbortController>();
 
@@ -21,7 +22,9 @@ export class HttpTransport implements FrameTransport {
       .then(async (response) => {
         const body = new Uint8Array(await response.arrayBuffer());
         if (response.status !== 200) throw new TransportError(`HTTP ${response.status} from ${this.url}`, -response.status);
-        if (body.length > 0 && !this.closed) this.onFrame?.({ type: 'packet', payload: body });
+        if (this.closed) return;
+        if (body.length > 0) this.onFrame?.({ type: 'packet', payload: body });
+        else this.onEmpty?.();
       })
       .catch((error: Error) => {
         if (!this.closed) this.fail(error instanceof TransportError ? error : new TransportError(`HTTP: ${error.message}`));
