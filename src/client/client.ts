@@ -76,6 +76,8 @@ export interface MtprotoClientOptions {
   ackDelayMs?: number;
   /** Keep-alive: ping_delay_disconnect every this many ms (default 60 s; 0 = off). */
   pingIntervalMs?: number;
+  /** HTTP: how long the server may hold a request open (http_wait max_wait, default 25 s). */
+  httpWaitMs?: number;
   /** Ask for future salts after connecting (default true). */
   futureSalts?: boolean;
   /** Local clock in ms (default Date.now); tests skew it. */
@@ -528,7 +530,7 @@ export class MtprotoClient {
       calls.push(call);
       messages.push({ msgId, seqNo, body, gzipMin });
     }
-    if (http) messages.push({ msgId: this.msgIds.next(), seqNo: this.seqNo.next(false), body: { _: 'http_wait', maxDelay: 0, waitAfter: 0, maxWait: 25_000 } });
+    if (http) messages.push({ msgId: this.msgIds.next(), seqNo: this.seqNo.next(false), body: { _: 'http_wait', maxDelay: 0, waitAfter: 0, maxWait: this.options.httpWaitMs ?? 25_000 } });
     if (messages.length === 0) return;
     const container = messages.length > 1 || again ? { msgId: this.msgIds.next(), seqNo: this.seqNo.next(false) } : undefined;
     let packet: Uint8Array;
