@@ -20,6 +20,12 @@
 // - Service messages are handled as core.telegram.org/mtproto/service_messages* says: bad_server_salt,
 //   bad_msg_notification (every code), new_session_created, msgs_ack, future_salts, pong, detailed info.
 // - Anything else the server sends is an update: client.updates (async iterator) or client.onUpdate().
+//
+// Speed (npm run bench -- --filter session: ping round trips/s, our client + our server in one process,
+// loopback TCP, shared 2-core machine, medians of 7 rounds, base and this version run back to back):
+//   before (a setTimeout, a closure set and a WeakMap entry per call):  1 in flight 3.8k–4.9k/s, 100 in flight 35k–45k/s
+//   after (one deadline sweep, captured resolvers, call tag on the promise): 1 in flight 4.5k–4.9k/s, 100 in flight 101k–122k/s
+// The 1-in-flight case is bound by loopback/event-loop latency, not by the client's own work.
 import { loadAuthKey, type LoadedAuthKey } from '../crypto/message.ts';
 import type { RsaPublicKey } from '../crypto/rsa.ts';
 import { CallError, MtprotoError, SecurityError, TlError, TransportError } from '../errors.ts';
