@@ -15,7 +15,7 @@ function writeAscii(u8: Uint8Array, at: number, text: string): void {
   for (let i = 0; i < text.length; i++) u8[at + i] = text.charCodeAt(i);
 }
 
-/** base^exponent mod modulus, for an odd modulus of up to 8192 bits (Montgomery, 5-bit fixed windows, SIMD). */
+/** base^exponent mod modulus, for an odd modulus of up to 8192 bits (Montgomery, sliding windows of up to 6 bits, SIMD). */
 export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
   checkModPowArgs(base, exponent, modulus);
   const w = core<BigIntExports>();

@@ -142,3 +142,32 @@ test('hostile arguments: typed errors naming the argument and the limit; the cor
   const p = big(bytesOf(vectorSet('tg.samples_auth_key.rev2025'), 'dh_prime'));
   check(3n, 12345n, p);
 });
+
+test('moduli of 2040…2060 bits (the 76-limb case and its neighbours), random operands: WASM = pure TS = BigInt', () => {
+  for (let bits = 2040; bits <= 2060; bits++) {
+    const m = randomModulus(bits);
+    const e = randomBits(bits % 3 === 0 ? bits : 700);
+    check(randomBits(bits) % m, e, m);
+  }
+  // Moduli just under a power of two and with sparse limbs (long runs of zero or one limbs in the reduction).
+  for (const m of [(1n << 2048n) - 159n, (1n << 2047n) + 1n, (1n << 2049n) - 1n, ((1n << 2048n) - 1n) ^ (((1n << 1000n) - 1n) << 500n)]) {
+    check(m - 2n, randomBits(2048), m);
+    check(3n, m - 1n, m);
+  }
+});
+
+test('sliding windows: exponents at every window-width threshold, powers of two, all-ones and sparse bit patterns', () => {
+  const m = randomModulus(521);
+  const base = randomBits(520);
+  // windowBits() switches at 7, 24, 80, 240 and 672 bits.
+  for (const bits of [1, 2, 6, 7, 8, 23, 24, 25, 79, 80, 81, 239, 240, 241, 671, 672, 673, 1024]) {
+    check(base, randomBits(bits) | (1n << BigInt(bits - 1)), m);
+    check(base, (1n << BigInt(bits)) - 1n, m);
+    check(base, 1n << BigInt(bits - 1), m);
+  }
+  for (let k = 1; k < 70; k++) check(base, (1n << BigInt(k)) + 1n, m);
+  // A 1 followed by long zero runs, and isolated ones at window edges.
+  check(base, (1n << 700n) | (1n << 350n) | (1n << 6n) | 1n, m);
+  check(base, BigInt('0b' + '100000'.repeat(120)), m);
+  check(base, BigInt('0b' + '1000001'.repeat(100)), m);
+});

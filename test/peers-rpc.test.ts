@@ -18,7 +18,9 @@ import { MtprotoServer } from '../src/server/mtproto-server.ts';
 import { generateServerKey } from '../src/server/server-key.ts';
 import { parseMtproxySecret } from '../src/transport/mtproxy.ts';
 import type { RsaPrivateKey } from '../src/crypto/rsa.ts';
+import type { CreatedAuthKey } from '../src/session/exchange/server.ts';
 import { withTimeout } from './helpers/exchange.ts';
+import { isLeadingZeroKeyFailure } from './helpers/gramjs.ts';
 import { fumanTcp, mtcuteClient, tcpTransport, webSocketTransport } from './helpers/mtcute.ts';
 
 const require = createRequire(import.meta.url);
@@ -44,15 +46,30 @@ before(() => {
 });
 
 /** A server for one test; its errors are collected (every test asserts there were none). */
-async function startServer(): Promise<{ server: MtprotoServer; errors: Error[] }> {
+interface TestServer {
+  server: MtprotoServer;
+  errors: Error[];
+  /** Every auth key the server made, in order. */
+  keys: CreatedAuthKey[];
+  /** Called when the server makes a key whose first byte is 0 (see mtcuteRpc). */
+  onLeadingZeroKey: () => void;
+}
+
+async function startServer(): Promise<TestServer> {
   const errors: Error[] = [];
+  const keys: CreatedAuthKey[] = [];
+  const state = { onLeadingZeroKey: () => undefined } as TestServer;
   const server = await MtprotoServer.listen({
     port: 0,
     privateKey,
     secrets: [parseMtproxySecret(SECRET), parseMtproxySecret(DD_SECRET)],
     onError: (e) => errors.push(e),
+    onAuthKey: (k) => {
+      keys.push(k);
+      if (k.authKey[0] === 0) state.onLeadingZeroKey();
+    },
   });
-  return { server, errors };
+  return Object.assign(state, { server, errors, keys });
 }
 
 /** How the server saw the client: one auth key, and the transports of the sessions it opened. */
@@ -96,11 +113,12 @@ function forced(Base: new (options: object) => object, port: number): new (optio
 }
 
 async function gramjsRpc(options: (port: number) => object, expectedTransport: string): Promise<void> {
-  const { server, errors } = await startServer();
+  const { server, errors, keys } = await startServer();
   const client = new TelegramClient(new StringSession(''), 12345, '0123456789abcdef0123456789abcdef', {
-    // GramJS 2.26 drops a leading zero byte of g^ab (Authenticator: getByteArray(gab)), so 1 exchange in 256
-    // ends in "Step 3 invalid new nonce hash" against any server; it then tries again. Only that is forgiven.
+    // GramJS 2.26 drops a leading zero byte of g^ab (test/helpers/gramjs.ts), so 1 exchange in 256 fails
+    // its own new_nonce_hash check against any server; it then starts a new exchange. Only that is forgiven.
     connectionRetries: 3,
+    retryDelay: 0,
     autoReconnect: false,
     timeout: 5,
     baseLogger: new Logger(LogLevel.NONE),
@@ -112,7 +130,9 @@ async function gramjsRpc(options: (port: number) => object, expectedTransport: s
   // The session stores the port as int16 (a high loopback port overflows it); the connection class forces ours.
   client.session.setDC(2, '127.0.0.1', 443);
   const clientErrors: string[] = [];
-  client._errorHandler = async (error: Error) => void clientErrors.push(error.message);
+  client._errorHandler = async (error: Error) => {
+    if (!isLeadingZeroKeyFailure(error, keys.at(-1))) clientErrors.push(error.message);
+  };
   try {
     // connect() creates the key and sends invokeWithLayer(198, initConnection(help.getConfig)) under salt 0:
     // it resolves only once bad_server_salt taught it our salt and the resent call got its config.
@@ -136,7 +156,7 @@ async function gramjsRpc(options: (port: number) => object, expectedTransport: s
     assert.deepEqual([...view.keys], [authKeyId]);
     assert.deepEqual([...view.transports], [expectedTransport]);
     assert.deepEqual(errors, []);
-    assert.deepEqual(clientErrors.filter((m) => m !== 'Step 3 invalid new nonce hash'), []);
+    assert.deepEqual(clientErrors, []);
   } finally {
     await withTimeout(client.destroy().catch(() => undefined), 5_000, 'GramJS destroy').catch(() => undefined);
     await server.close();
@@ -171,11 +191,26 @@ function mtPing(client: ReturnType<typeof mtcuteClient>, pingId: Long): Promise<
 }
 
 async function mtcuteRpc(transport: (port: number) => TelegramTransport, expectedTransport: string): Promise<void> {
-  const { server, errors } = await startServer();
-  const client = mtcuteClient(server.port, publicPem, transport(server.port));
+  const test = await startServer();
+  const { server, errors } = test;
+  let client!: ReturnType<typeof mtcuteClient>;
+  let config!: Awaited<ReturnType<typeof client.call<{ _: 'help.getConfig' }>>>;
   try {
-    // The first call creates the key; mtcute sends it wrapped in invokeWithLayer(227, initConnection(invokeWithoutUpdates(…))).
-    const config = await withTimeout(client.call({ _: 'help.getConfig' }), 10_000, 'mtcute help.getConfig');
+    // mtcute 0.30.3 drops a leading zero byte of the auth key (test/peers-mtcute.test.ts): 1 exchange in 256
+    // fails on its side and, with reconnection off, the call never settles. Our server sees it exactly (the
+    // key it made starts with 0): that client is abandoned and a fresh one tries again.
+    for (let attempt = 1; ; attempt++) {
+      client = mtcuteClient(server.port, publicPem, transport(server.port));
+      const lost = new Promise<'leading zero key'>((resolve) => (test.onLeadingZeroKey = () => resolve('leading zero key')));
+      // The first call creates the key; mtcute sends it wrapped in invokeWithLayer(227, initConnection(invokeWithoutUpdates(…))).
+      const outcome = await withTimeout(Promise.race([client.call({ _: 'help.getConfig' }), lost]), 10_000, 'mtcute help.getConfig');
+      if (outcome !== 'leading zero key') {
+        config = outcome;
+        break;
+      }
+      assert.ok(attempt < 4, 'four exchanges in a row made a key starting with 0 (chance 2^-32)');
+      await withTimeout(client.destroy().catch(() => undefined), 5_000, 'mtcute destroy').catch(() => undefined);
+    }
     assert.equal(config._, 'config');
     checkConfig(config as unknown as Record<string, unknown>, server.port);
     assert.equal(config.dcOptions[0]._, 'dcOption');
@@ -189,11 +224,11 @@ async function mtcuteRpc(transport: (port: number) => TelegramTransport, expecte
     const pongs = await withTimeout(Promise.all(Array.from({ length: 20 }, (_, i) => mtPing(client, Long.fromNumber(i)))), 5_000, 'mtcute 20 pings');
     assert.deepEqual(pongs.map((p) => p.pingId.toNumber()), Array.from({ length: 20 }, (_, i) => i));
     const view = serverView(server);
-    assert.equal(view.keys.size, 1, 'one auth key');
+    assert.deepEqual([...view.keys], [Buffer.from(test.keys.at(-1)!.authKeyId).toString('hex')], 'one auth key: the last one made');
     assert.deepEqual([...view.transports], [expectedTransport]);
     assert.deepEqual(errors, []);
   } finally {
-    await withTimeout(client.destroy().catch(() => undefined), 5_000, 'mtcute destroy').catch(() => undefined);
+    if (client) await withTimeout(client.destroy().catch(() => undefined), 5_000, 'mtcute destroy').catch(() => undefined);
     await server.close();
   }
 }

@@ -9,7 +9,7 @@ import { TlError } from '../src/errors.ts';
 import { TlWriter, TL_MAX_BYTES, BOOL_TRUE, BOOL_FALSE } from '../src/tl/binary/writer.ts';
 import { TlReader } from '../src/tl/binary/reader.ts';
 import { gzip, gunzip } from '../src/tl/binary/gzip.ts';
-import { ENCODE_LOOP_MAX, DECODE_LOOP_MAX } from '../src/tl/binary/utf8.ts';
+import { ENCODE_LOOP_MAX, DECODE_LOOP_MAX, CACHE_MAX, FAST_SLICE } from '../src/tl/binary/utf8.ts';
 import { vectorSet, bytesOf, intOf, toHex, hex } from './helpers/vectors.ts';
 import { seededBytes } from './helpers/random.ts';
 
@@ -185,6 +185,53 @@ test('invalid UTF-8 → TlError naming string and offset (short and long forms)'
       r.int();
       assert.throws(() => r.string(), isTlError(/invalid UTF-8.*string at byte 4/));
       assert.equal(r.pos, 4, 'the reader stays at the string');
+    }
+  }
+});
+
+test('the cache of short strings: repeats, collisions and look-alike bytes decode exactly', () => {
+  const stringAt = (data: Uint8Array) => new TlReader(written((w) => w.bytes(data))).string();
+  const enc = new TextEncoder();
+  // Many short ASCII strings (more than the cache has slots), read twice in different orders.
+  const rnd = seededBytes(7, 200000);
+  const list: string[] = [];
+  for (let t = 0, k = 0; t < 3000; t++) {
+    const len = rnd[k++] % (CACHE_MAX + 1);
+    let s = '';
+    for (let i = 0; i < len; i++) s += String.fromCharCode(32 + (rnd[k++] % 95));
+    list.push(s);
+  }
+  for (const s of list) assert.equal(stringAt(enc.encode(s)), s);
+  for (const s of [...list].reverse()) assert.equal(stringAt(enc.encode(s)), s);
+  // Same length and same first, middle and last byte (the slot key) but other bytes between.
+  for (const s of ['abXde', 'abYde', 'abXde', 'a\u0000c\u0000e', 'abcde']) assert.equal(stringAt(enc.encode(s)), s);
+  // Invalid or non-ASCII bytes that share the slot of a cached ASCII string are never taken for it.
+  assert.equal(stringAt(enc.encode('abcde')), 'abcde');
+  assert.throws(() => stringAt(hex('61ff638065')), isTlError(/invalid UTF-8/));
+  assert.throws(() => stringAt(hex('61e2636465')), isTlError(/invalid UTF-8/));
+  const long = 'é'.repeat(CACHE_MAX >> 1); // CACHE_MAX bytes, fewer units: decoded natively, not cached
+  assert.equal(stringAt(enc.encode(long)), long);
+  assert.equal(stringAt(enc.encode(long)), long);
+  assert.equal(stringAt(enc.encode('x'.repeat(CACHE_MAX))), 'x'.repeat(CACHE_MAX));
+  assert.equal(stringAt(enc.encode('x'.repeat(CACHE_MAX))), 'x'.repeat(CACHE_MAX));
+});
+
+test('the native decode path (Buffer#utf8Slice on Node): views with an offset, BOM and real U+FFFD kept, invalid bytes rejected', () => {
+  assert.equal(FAST_SLICE, typeof Buffer === 'function', 'on Node the utf8Slice path is the one under test');
+  const cases = ['\ufeff' + 'x'.repeat(40), 'é'.repeat(20), 'a\ufffdb'.repeat(12), '\ufffd', 'Привет', '😀'.repeat(9), 'x'.repeat(33), 'ok ✓ '.repeat(30)];
+  for (const s of cases) {
+    const out = written((w) => { w.int(1); w.string(s); });
+    const backing = new Uint8Array(out.length + 3);
+    backing.set(out, 3);
+    const r = new TlReader(backing.subarray(3), 4); // a view with a byteOffset, reading from an offset
+    assert.equal(r.string(), s);
+  }
+  // Invalid sequences inside long and short non-ASCII text: TlError, never U+FFFD in a result.
+  for (const bad of ['c080', 'eda080', 'f4908080', 'e282', 'f09f98', 'c3']) {
+    for (const around of ['', 'c3a9'.repeat(20), '61'.repeat(40)]) {
+      const data = hex(around + bad + around);
+      const r = new TlReader(written((w) => w.bytes(data)));
+      assert.throws(() => r.string(), isTlError(/invalid UTF-8/), `${bad} in ${around.length / 2} bytes`);
     }
   }
 });

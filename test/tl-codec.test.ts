@@ -109,6 +109,14 @@ test('vectors of boxed objects at the top level, nested vectors, bare vectors (m
   assert.deepStrictEqual(deserialize(nb), nested);
   const mb = serialize(messagesSample());
   assert.equal(toHex(serialize(deserialize(mb) as TlSerializable)), toHex(mb));
+  // Items of one vector: runs of one constructor, changes, a nested vector and a gzip_packed item between them.
+  const peerChat = { _: 'peerChat', chatId: 9n };
+  const mixed = [{ _: 'peerUser', userId: 1n }, { _: 'peerUser', userId: 2n }, peerChat, [{ _: 'peerUser', userId: 3n }], { _: 'gzip_packed', packedData: gzip(serialize(peerChat as never)) }, { _: 'peerUser', userId: 4n }];
+  assert.deepStrictEqual(deserialize(serialize(mixed as never)), [...mixed.slice(0, 4), peerChat, mixed[5]]);
+  // An unknown id after a run of known ones → TlError at that item.
+  const xb = serialize([{ _: 'peerUser', userId: 1n }, { _: 'peerUser', userId: 2n }] as never);
+  new DataView(xb.buffer).setUint32(8 + 12, 0xdeadbeef, true);
+  assert.throws(() => deserialize(xb), isTlError(/unknown constructor id 0xdeadbeef.*at byte 20/));
 });
 
 test('methods: messages.sendMessage, invokeWithLayer(initConnection(help.getConfig)), typed results', () => {
@@ -149,6 +157,21 @@ test('methods: messages.sendMessage, invokeWithLayer(initConnection(help.getConf
   assert.deepStrictEqual(deserializeResult('contacts.getContactIDs', hex('15c4b51c020000000500000006000000')), [5, 6]);
   assert.deepStrictEqual(deserializeResult('get_future_salts', serialize({ _: 'future_salts', reqMsgId: 1n, now: 2, salts: [] } as never)), { _: 'future_salts', reqMsgId: 1n, now: 2, salts: [] });
   assert.throws(() => deserializeResult('nope.method', hex('00000000')), isTlError(/not a method/));
+});
+
+test('byte fields of a result never alias the input (deserialize, deserializeResult)', () => {
+  const o = { _: 'resPQ', nonce: new Uint8Array(16).fill(1), serverNonce: new Uint8Array(16).fill(2), pq: hex('17ed48941a08f981'), serverPublicKeyFingerprints: [1n] };
+  const bytes = serialize(o as never);
+  const input = new Uint8Array(bytes.length + 8);
+  input.set(bytes, 8);
+  const view = input.subarray(8); // a view with an offset, as a receive buffer would give
+  const back = deserialize(view) as typeof o;
+  assert.deepStrictEqual(back, o);
+  const res = deserializeResult('req_pq_multi', view) as typeof o;
+  for (const b of [back.nonce, back.serverNonce, back.pq, res.nonce, res.pq]) assert.notEqual(b.buffer, input.buffer);
+  input.fill(0xee); // the caller reuses its buffer: the results keep their values
+  assert.deepStrictEqual(back, o);
+  assert.deepStrictEqual(res, o);
 });
 
 test('gzip_packed is inflated transparently and its output is bounded', () => {

@@ -8,6 +8,7 @@ import * as tlBinary from './tl-binary.ts';
 import * as exchange from './exchange.ts';
 import * as message from './message.ts';
 import * as session from './session.ts';
+import * as loaderEval from './loader.ts';
 import * as peers from './peers.ts';
 
-export const suites: Array<() => BenchCase[] | Promise<BenchCase[]>> = [aes.cases, sha.cases, bigint.cases, tl.cases, tlBinary.cases, message.cases, exchange.cases, session.cases, peers.cases];
+export const suites: Array<() => BenchCase[] | Promise<BenchCase[]>> = [aes.cases, sha.cases, bigint.cases, tl.cases, tlBinary.cases, message.cases, exchange.cases, session.cases, peers.cases, loaderEval.cases];

@@ -1,12 +1,10 @@
 // `npm run serve -- --port <p> [--host 127.0.0.1] [--rsa-key <private.pem>] [--print-public-key]
 //                  [--mtproxy-secret <hex|dd…>]`
-// Starts the MTProto server: every TCP transport, WebSocket (/apiws) and HTTP (POST /api) on one port.
+// Starts the MTProto server (key exchange, sessions, help.getConfig & co.): every TCP transport, WebSocket (/apiws) and HTTP (POST /api) on one port.
 // Without --rsa-key it uses ./mtproto-server.pem, generating and saving it (and its .pub) on first run.
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { AuthKeyServer } from '../session/exchange/server.ts';
-import { handshakeService } from '../server/handshake-service.ts';
-import { TransportListener } from '../server/listener.ts';
+import { MtprotoServer } from '../server/mtproto-server.ts';
 import { fingerprintHex, loadOrCreateServerKey } from '../server/server-key.ts';
 import { formatMtproxySecret, parseMtproxySecret, type MtproxySecret } from '../transport/mtproxy.ts';
 import { toHexString } from './format.ts';
@@ -41,18 +39,15 @@ try {
   process.exit(2);
 }
 
-const authKeys = new AuthKeyServer({
+const server = await MtprotoServer.listen({
+  host: values.host,
+  port,
   privateKey: serverKey.key,
+  secrets: [secret],
   onAuthKey: (key) => log(`auth key created: id ${toHexString(key.authKeyId)} (${key.temp ? 'temporary, ' : ''}${key.innerData}, ${key.rsaScheme})`),
+  onError: (error) => log(error.message),
 });
-
-const listener = await TransportListener.listen(
-  { host: values.host, port, secrets: [secret], onError: (error, transport) => log(`${transport}: ${error.message}`) },
-  handshakeService({
-    authKeys,
-    onError: (error, connection) => log(`${connection.description}: ${error.message}`),
-  }),
-);
+const listener = server.listener;
 
 const address = `${listener.host}:${listener.port}`;
 const secretHex = formatMtproxySecret(secret);
@@ -69,6 +64,6 @@ function log(message: string): void {
   console.log(`[${new Date().toISOString()}] ${message}`);
 }
 
-const stop = () => listener.close().then(() => process.exit(0));
+const stop = () => server.close().then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

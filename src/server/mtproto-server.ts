@@ -26,6 +26,8 @@ export interface MtprotoServerOptions {
   /** Server clock in ms (default Date.now); tests skew it. */
   now?: () => number;
   hooks?: SessionHooks;
+  /** A request received again whose answer is at least this long gets msg_detailed_info instead (default 1024). */
+  detailedInfoMin?: number;
   onAuthKey?(key: CreatedAuthKey): void;
   /** Every rejected packet or connection, with the reason. */
   onError?(error: Error): void;
@@ -60,7 +62,7 @@ export class MtprotoServer {
       { host: address.host, port: options.port, secrets: options.secrets, onError: onError && ((e) => onError(e)) },
       handshakeService({ authKeys, onEncrypted: (payload, connection) => sessions.handle(payload, connection), onError: onError && ((e) => onError(e)) }),
     );
-    sessions = new SessionManager({ host: listener.host, port: listener.port, dcId: options.dcId ?? 2, methods, now, hooks: options.hooks });
+    sessions = new SessionManager({ host: listener.host, port: listener.port, dcId: options.dcId ?? 2, methods, now, hooks: options.hooks, detailedInfoMin: options.detailedInfoMin });
     const { n, e, fingerprint } = options.privateKey;
     return new MtprotoServer(listener, sessions, authKeys, { n, e, fingerprint });
   }

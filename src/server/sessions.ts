@@ -5,10 +5,15 @@
 //   current salt); they outlive connections: answers go out on the session's latest connection, or wait
 //   for the next one (HTTP: for the next request; requests carrying http_wait are held until there is
 //   something to say or max_wait passes).
+// - Every content-related message is kept until the client acknowledges it (src/server/sent-messages.ts):
+//   sent again, with its msg_id, inside a new container, on msg_resend_req and when the client comes back
+//   on a new connection; a request received again (same msg_id) is answered from the stored answer (small:
+//   the answer itself; large or already acknowledged: msg_detailed_info), or not at all while it runs.
 // - Service answers: pong and future_salts go out as their own messages carrying the request's msg_id
 //   (not in rpc_result, which mtcute and GramJS expect); msgs_state_info for msgs_state_req and
-//   msg_resend_req; rpc_result for destroy_session and rpc_drop_answer; bad_server_salt and
-//   bad_msg_notification (16, 17, 18, 20, 34, 35, 64) for bad messages, which are otherwise ignored.
+//   msg_resend_req (ids it no longer has); rpc_result for destroy_session and rpc_drop_answer;
+//   bad_server_salt and bad_msg_notification (16, 17, 18, 19, 20, 32, 33, 34, 35, 64) for bad messages,
+//   which are otherwise ignored.
 // - invokeWithLayer, initConnection, invokeWithoutUpdates, invokeAfterMsg(s) are unwrapped (the layer and
 //   client info are kept per session; invokeAfterMsg waits for the named call if it is still running).
 // - API methods come from a registry; an unknown one gets rpc_error 400 METHOD_NOT_IMPLEMENTED, a method
@@ -18,17 +23,19 @@ import { RpcError, TlError } from '../errors.ts';
 import type { CreatedAuthKey } from '../session/exchange/server.ts';
 import { bodyId, openPacketAnySession, sealPacket, unpackContainer, type OutgoingMessage } from '../session/envelope.ts';
 import { GZIP_PACKED, MAX_CONTAINER_MESSAGES, MSG_CONTAINER, MSGS_ACK, RPC_RESULT } from '../session/ids.ts';
-import { MsgIdGenerator, SeqNo, randomLong, type MsgIdKind } from '../session/msg-id.ts';
+import { MsgIdGenerator, SeqNo, randomLong } from '../session/msg-id.ts';
 import { ReceivedMsgIds, type MsgIdVerdict } from '../session/received-ids.ts';
+import { SeqNoHistory } from '../session/seqno-history.ts';
 import { gunzip } from '../tl/binary/gzip.ts';
 import { TlReader } from '../tl/binary/reader.ts';
 import { BOOL_FALSE, BOOL_TRUE } from '../tl/binary/writer.ts';
-import { deserialize, type TlSerializable } from '../tl/codec.ts';
+import { deserialize } from '../tl/codec.ts';
 import { MAX_GZIP_OUTPUT } from '../tl/codec/runtime.ts';
 import type { TlObject, TlRequest } from '../tl/generated/types.ts';
 import type { ServerConnection } from './listener.ts';
 import type { MethodContext, MethodHandler } from './methods.ts';
 import { SaltSchedule } from './salt-schedule.ts';
+import { bodySize, SentMessages, type Queued } from './sent-messages.ts';
 
 /** Test hooks: make the server misbehave on purpose. */
 export interface SessionHooks {
@@ -37,6 +44,8 @@ export interface SessionHooks {
   /** Probability (0..1) of closing the connection when a packet arrives: half before handling it, half after handling but before answering. */
   dropRate?: number;
   random?: () => number;
+  /** True: the packet about to be sent is lost on the way and the connection closes (a packet in flight when it dropped). */
+  loseSent?(session: ServerSession): boolean;
 }
 
 export interface SessionManagerOptions {
@@ -50,6 +59,8 @@ export interface SessionManagerOptions {
   gzipMin?: number;
   /** Most sessions remembered; the least recently used are forgotten (default 10 000). */
   maxSessions?: number;
+  /** A request received again whose answer is at least this long gets msg_detailed_info instead of the answer (default 1024). */
+  detailedInfoMin?: number;
 }
 
 interface ServerKey {
@@ -58,13 +69,6 @@ interface ServerKey {
   /** The handshake's salt, accepted for the first 30 minutes. */
   firstSalt: bigint;
   firstSaltUntil: number;
-}
-
-interface Queued {
-  body: TlSerializable | Uint8Array;
-  content: boolean;
-  kind: MsgIdKind;
-  gzipSkip?: number;
 }
 
 interface Held {
@@ -76,7 +80,10 @@ export class ServerSession {
   readonly msgIds: MsgIdGenerator;
   readonly seqNo = new SeqNo();
   readonly received = new ReceivedMsgIds({ sender: 'client' });
-  readonly outbox: Queued[] = [];
+  readonly seqNos = new SeqNoHistory();
+  /** Content-related messages until acknowledged, and answers by request. */
+  readonly sent = new SentMessages();
+  outbox: Queued[] = [];
   connection?: ServerConnection;
   held: Held[] = [];
   layer?: number;
@@ -100,7 +107,12 @@ export class ServerSession {
 
   /** Queues an update (server-initiated message) for this session. */
   push(update: TlObject): void {
-    this.outbox.push({ body: update, content: true, kind: 'push' });
+    this.outbox.push({ body: update, content: true, kind: 'push', queued: true });
+  }
+
+  /** Queues stored messages to go out again (with their msg_ids), before anything new. */
+  resend(messages: Queued[]): void {
+    if (messages.length) this.outbox = [...messages, ...this.outbox];
   }
 }
 
@@ -182,15 +194,20 @@ export class SessionManager {
 
     const packet = openPacketAnySession(key.key, payload);
     const session = this.sessionFor(key, packet.sessionId, packet.msgId);
-    if (connection.description !== 'http') session.connection = connection;
+    if (connection.description !== 'http' && session.connection !== connection) {
+      // The client is back on a new connection: what it may not have received goes out again.
+      session.connection = connection;
+      session.resend(session.sent.takeForResend());
+    }
     session.lastSalt = this.salts.current;
     const request: RequestState = { httpWait: undefined };
 
     if (this.checkMessage(session, packet.msgId, packet.seqNo, packet.body, true)) {
       if (!this.saltAccepted(key, packet.salt)) {
-        session.outbox.push({ body: { _: 'bad_server_salt', badMsgId: packet.msgId, badMsgSeqno: packet.seqNo, errorCode: 48, newServerSalt: this.salts.current }, content: false, kind: 'response' });
+        this.queue(session, { body: { _: 'bad_server_salt', badMsgId: packet.msgId, badMsgSeqno: packet.seqNo, errorCode: 48, newServerSalt: this.salts.current }, content: false, kind: 'response' });
       } else {
         session.received.remember(packet.msgId);
+        session.seqNos.record(packet.msgId, packet.seqNo);
         this.handleMessage(session, packet.msgId, packet.seqNo, packet.body, true, request);
       }
     }
@@ -215,7 +232,7 @@ export class SessionManager {
       const oldest = this.sessions.values().next().value as ServerSession;
       this.forget(oldest);
     }
-    session.outbox.push({ body: { _: 'new_session_created', firstMsgId, uniqueId: randomLong(), serverSalt: this.salts.current }, content: true, kind: 'push' });
+    this.queue(session, { body: { _: 'new_session_created', firstMsgId, uniqueId: randomLong(), serverSalt: this.salts.current }, content: true, kind: 'push' });
     return session;
   }
 
@@ -236,21 +253,56 @@ export class SessionManager {
 
   /** msg_id and seq_no checks; a bad message is answered with bad_msg_notification (or silently dropped) and false returned. */
   private checkMessage(session: ServerSession, msgId: bigint, seqNo: number, body: Uint8Array, top: boolean): boolean {
-    const verdict: MsgIdVerdict = top ? session.received.peek(msgId, this.now() / 1000) : session.received.check(msgId, this.now() / 1000);
-    const codes: Partial<Record<MsgIdVerdict, number>> = { parity: 18, too_old: 16, too_new: 17, below_window: 20 };
-    let code = codes[verdict];
-    if (verdict === 'duplicate') return false; // already handled: ignored
+    const verdict: MsgIdVerdict = session.received.peek(msgId, this.now() / 1000);
+    const id = bodyId(body);
+    let code: number | undefined;
+    if (verdict === 'duplicate') {
+      // A container may not reuse a msg_id (19); any other message was handled already: answer from what we have.
+      if (id !== MSG_CONTAINER) {
+        this.answerDuplicate(session, msgId, body);
+        return false;
+      }
+      code = 19;
+    } else if (verdict !== 'ok') code = MSG_ID_CODES[verdict];
     if (code === undefined) {
-      const id = bodyId(body);
       // A container must carry an even seq_no. msgs_ack should too, but mtcute 0.30.3 sends it as
       // content-related (odd) and Telegram accepts that, so we do as well (a 34 there makes mtcute reset its session).
       if (id === MSG_CONTAINER && seqNo & 1) code = 34;
       else if (!(seqNo & 1) && isApiQuery(id)) code = 35;
+      else code = session.seqNos.check(msgId, seqNo) || undefined;
     }
     code ??= this.options.hooks?.badMsg?.({ msgId, seqNo, body, session });
-    if (code === undefined) return true;
-    session.outbox.push({ body: { _: 'bad_msg_notification', badMsgId: msgId, badMsgSeqno: seqNo, errorCode: code }, content: false, kind: 'response' });
+    if (code === undefined) {
+      if (!top) {
+        session.received.remember(msgId);
+        session.seqNos.record(msgId, seqNo);
+      }
+      return true;
+    }
+    this.queue(session, { body: { _: 'bad_msg_notification', badMsgId: msgId, badMsgSeqno: seqNo, errorCode: code }, content: false, kind: 'response' });
     return false;
+  }
+
+  /** A request received again: its answer again (small), msg_detailed_info (large, or acknowledged), a pong again, or nothing while it runs. */
+  private answerDuplicate(session: ServerSession, msgId: bigint, body: Uint8Array): void {
+    const answer = session.sent.answerTo(msgId);
+    if (!answer) {
+      const id = bodyId(body);
+      if (id === PING || id === PING_DELAY_DISCONNECT) this.queue(session, { body: { _: 'pong', msgId, pingId: new TlReader(body, 4).long() }, content: false, kind: 'response' });
+      return;
+    }
+    if (answer.msgId === undefined || answer.queued) return; // not sent yet: it goes out anyway
+    if (!answer.acked && bodySize(answer) < (this.options.detailedInfoMin ?? 1024)) {
+      session.resend(session.sent.takeForResend([answer.msgId]));
+      return;
+    }
+    this.queue(session, { body: { _: 'msg_detailed_info', msgId, answerMsgId: answer.msgId, bytes: bodySize(answer), status: 0 }, content: false, kind: 'response' });
+  }
+
+  private queue(session: ServerSession, q: Queued): void {
+    q.queued = true;
+    session.outbox.push(q);
+    session.sent.answerQueued(q);
   }
 
   private handleMessage(session: ServerSession, msgId: bigint, seqNo: number, body: Uint8Array, top: boolean, request: RequestState): void {
@@ -261,7 +313,7 @@ export class SessionManager {
         if (!top) throw new TlError('nested container', 'msg_container');
         items = unpackContainer(body, msgId);
       } catch {
-        session.outbox.push({ body: { _: 'bad_msg_notification', badMsgId: msgId, badMsgSeqno: seqNo, errorCode: 64 }, content: false, kind: 'response' });
+        this.queue(session, { body: { _: 'bad_msg_notification', badMsgId: msgId, badMsgSeqno: seqNo, errorCode: 64 }, content: false, kind: 'response' });
         return;
       }
       for (const item of items) {
@@ -285,6 +337,7 @@ export class SessionManager {
     const nowSeconds = Math.floor(this.now() / 1000);
     switch (o._) {
       case 'msgs_ack':
+        session.sent.ack(o.msgIds);
         return;
       case 'http_wait':
         request.httpWait = o;
@@ -294,11 +347,11 @@ export class SessionManager {
       // from rpc_result; GramJS and our client accept either).
       case 'ping':
         if (wrapped) return this.rpcResult(session, msgId, { _: 'pong', msgId, pingId: o.pingId });
-        session.outbox.push({ body: { _: 'pong', msgId, pingId: o.pingId }, content: false, kind: 'response' });
+        this.queue(session, { body: { _: 'pong', msgId, pingId: o.pingId }, content: false, kind: 'response' });
         return;
       case 'ping_delay_disconnect': {
         if (wrapped) this.rpcResult(session, msgId, { _: 'pong', msgId, pingId: o.pingId });
-        else session.outbox.push({ body: { _: 'pong', msgId, pingId: o.pingId }, content: false, kind: 'response' });
+        else this.queue(session, { body: { _: 'pong', msgId, pingId: o.pingId }, content: false, kind: 'response' });
         clearTimeout(session.disconnectTimer);
         const connection = session.connection;
         session.disconnectTimer = setTimeout(() => connection?.close(), Math.max(1, o.disconnectDelay) * 1000);
@@ -306,7 +359,7 @@ export class SessionManager {
         return;
       }
       case 'get_future_salts':
-        session.outbox.push({ body: { _: 'future_salts', reqMsgId: msgId, now: nowSeconds, salts: this.salts.future(o.num).map((s) => ({ _: 'future_salt', ...s })) }, content: true, kind: 'response' });
+        this.queue(session, { body: { _: 'future_salts', reqMsgId: msgId, now: nowSeconds, salts: this.salts.future(o.num).map((s) => ({ _: 'future_salt', ...s })) }, content: true, kind: 'response', answers: msgId });
         return;
       case 'destroy_session': {
         const other = this.sessions.get(`${session.key.id}:${o.sessionId}`);
@@ -315,10 +368,14 @@ export class SessionManager {
       }
       case 'rpc_drop_answer':
         return this.rpcResult(session, msgId, session.running.has(o.reqMsgId) ? { _: 'rpc_answer_dropped_running' } : { _: 'rpc_answer_unknown' });
-      case 'msgs_state_req':
-      case 'msg_resend_req': {
+      case 'msg_resend_req':
+        // Ours that we still have go out again; if any is unknown, the request is answered as msgs_state_req.
+        session.resend(session.sent.takeForResend(o.msgIds));
+        if (o.msgIds.every((id) => session.sent.has(id))) return;
+      // falls through
+      case 'msgs_state_req': {
         const info = new Uint8Array(o.msgIds.map((id) => this.stateOf(session, id)));
-        session.outbox.push({ body: { _: 'msgs_state_info', reqMsgId: msgId, info }, content: true, kind: 'response' });
+        this.queue(session, { body: { _: 'msgs_state_info', reqMsgId: msgId, info }, content: true, kind: 'response', answers: msgId });
         return;
       }
       case 'invokeWithLayer':
@@ -370,8 +427,15 @@ export class SessionManager {
     done.finally(() => session.running.delete(msgId)).catch(() => undefined);
   }
 
+  /** msgs_state_info status of a message the client sent: 1 unknown, 2 not received, 3 not received (too new), 4 received (+32 being run or done, +64 answered). */
   private stateOf(session: ServerSession, msgId: bigint): number {
-    if (session.received.peek(msgId, this.now() / 1000) === 'duplicate') return 4 | (session.running.has(msgId) ? 0 : 32);
+    const verdict = session.received.peek(msgId, this.now() / 1000);
+    if (verdict === 'duplicate') {
+      const answered = session.sent.answerTo(msgId) !== undefined;
+      return 4 | (answered || session.running.has(msgId) ? 32 : 0) | (answered ? 64 : 0);
+    }
+    if (verdict === 'too_new') return 3;
+    if (verdict === 'ok') return 2;
     return 1;
   }
 
@@ -391,10 +455,10 @@ export class SessionManager {
       dv.setUint32(0, RPC_RESULT, true);
       dv.setBigInt64(4, reqMsgId, true);
       dv.setUint32(12, result ? BOOL_TRUE : BOOL_FALSE, true);
-      session.outbox.push({ body, content: true, kind: 'response' });
+      this.queue(session, { body, content: true, kind: 'response', answers: reqMsgId });
       return;
     }
-    session.outbox.push({ body: { _: 'rpc_result', reqMsgId, result }, content: true, kind: 'response', gzipSkip: 12 });
+    this.queue(session, { body: { _: 'rpc_result', reqMsgId, result }, content: true, kind: 'response', gzipSkip: 12, answers: reqMsgId });
   }
 
   /** Sends what the session has queued on its connection (framed transports; HTTP uses held requests). */
@@ -414,24 +478,37 @@ export class SessionManager {
     }
   }
 
-  /** Sends up to one container of queued messages on `connection`; false if it could not (then nothing was taken). */
+  /** Sends up to one container of queued messages on `connection`; false if it could not (then nothing was taken) or the packet was lost. */
   private sendOn(session: ServerSession, connection: ServerConnection): boolean {
     const http = connection.description === 'http';
     while (session.outbox.length > 0) {
       const batch = session.outbox.slice(0, MAX_CONTAINER_MESSAGES - 1);
-      const messages: OutgoingMessage[] = batch.map((q) => ({
-        msgId: session.msgIds.next(q.kind), seqNo: session.seqNo.next(q.content), body: q.body, gzipMin: q.gzipSkip !== undefined ? this.gzipMin : undefined, gzipSkip: q.gzipSkip,
-      }));
-      const container = messages.length > 1
+      let again = false;
+      const messages: OutgoingMessage[] = batch.map((q) => {
+        // msg_id and seq_no are given once: a message sent again keeps them (the client drops copies by msg_id).
+        if (q.msgId === undefined) {
+          q.msgId = session.msgIds.next(q.kind);
+          q.seqNo = session.seqNo.next(q.content);
+        } else again = true;
+        return { msgId: q.msgId, seqNo: q.seqNo!, body: q.body, gzipMin: q.gzipSkip !== undefined ? this.gzipMin : undefined, gzipSkip: q.gzipSkip };
+      });
+      // Messages sent again go inside a new container (its msg_id is above theirs).
+      const container = messages.length > 1 || again
         ? { msgId: session.msgIds.next(batch.some((q) => q.kind === 'response') ? 'response' : 'push'), seqNo: session.seqNo.next(false) }
         : undefined;
       const packet = sealPacket({ key: session.key.key, x: 8, salt: session.lastSalt, sessionId: session.sessionId }, messages, container);
+      const lost = this.options.hooks?.loseSent?.(session) ?? false;
       try {
-        connection.send(http ? packet.slice() : packet);
+        if (!lost) connection.send(http ? packet.slice() : packet);
       } catch {
-        return false; // closed: the messages stay queued (they get new msg_ids next time)
+        return false; // closed: the messages stay queued
       }
       session.outbox.splice(0, batch.length);
+      for (const q of batch) session.sent.sent(q);
+      if (lost) {
+        connection.close();
+        return false;
+      }
       if (http) return true; // one answer per HTTP request
     }
     return true;
@@ -441,10 +518,12 @@ export class SessionManager {
   private answerHttp(session: ServerSession, connection: ServerConnection, wait: { maxDelay: number; maxWait: number } | undefined): void {
     if (session.outbox.length > 0) {
       this.flush(session); // older held requests first, then this one
-      if (session.outbox.length > 0) this.sendOn(session, connection);
-      else connection.close();
-      return;
+      if (session.outbox.length > 0) {
+        this.sendOn(session, connection);
+        return;
+      }
     }
+    // Nothing (left) to say: hold the request if the client asked (an empty answer makes it poll again).
     if (!wait) return connection.close();
     const held: Held = {
       connection,
@@ -463,6 +542,10 @@ interface RequestState {
 }
 
 /** Ids of the MTProto service messages that are not RPC queries (may have an even seq_no). */
+const PING = 0x7abe77ec;
+const PING_DELAY_DISCONNECT = 0xf3427b8c;
+const MSG_ID_CODES: Partial<Record<MsgIdVerdict, number>> = { parity: 18, too_old: 16, too_new: 17, below_window: 20 };
+
 const NOT_QUERIES = new Set([MSGS_ACK, MSG_CONTAINER, GZIP_PACKED, 0x9299359f /* http_wait */, 0xda69fb52 /* msgs_state_req */, 0x7d861a08 /* msg_resend_req */, 0x7abe77ec /* ping */, 0xf3427b8c /* ping_delay_disconnect */]);
 
 /** An id that must come with an odd (content-related) seq_no: any method call except those above. */

@@ -10,4 +10,6 @@ export interface FrameTransport {
   onFrame?: (frame: Exclude<Incoming, { type: 'error' }>) => void;
   /** Called once when the connection ends; `error` says why if it was not a normal close. */
   onClose?: (error?: Error) => void;
+  /** HTTP: a request was answered without data (http_wait ran out, or the server dropped it). */
+  onEmpty?: () => void;
 }

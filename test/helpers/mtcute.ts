@@ -43,7 +43,18 @@ class NodeCrypto extends BaseCryptoProvider implements ICryptoProvider {
     }
   }
   gunzip(data: Uint8Array): Uint8Array { return gunzipSync(data); }
-  randomFill(buf: Uint8Array): void { randomFillSync(buf); }
+  randomFill(buf: Uint8Array): void {
+    // mtcute draws its DH secret b as 256 random bytes (network/authorization.js): a test may choose it.
+    if (buf.length === 256 && forcedB.length > 0) buf.set(forcedB.shift()!);
+    else randomFillSync(buf);
+  }
+}
+
+const forcedB: Uint8Array[] = [];
+
+/** The next mtcute key exchange uses `b` (big-endian, as mtcute reads it) as its secret DH exponent. */
+export function forceNextMtcuteDhExponent(b: Uint8Array): void {
+  forcedB.push(b);
 }
 
 const platform = {

@@ -96,12 +96,14 @@ class Emitter {
       const len = t.boxed ? `boxedVectorLength(r, ${min})` : `vectorLength(r, ${min})`;
       const item = this.readExpr(t.item);
       const write = this.writeStmt(t.item, 'a[i]');
+      // Boxed items go through readObjects (one depth level for the run, the reader looked up once per id change).
+      const read =
+        item === 'readObject(r)'
+          ? [`  return readObjects(r, ${len});`]
+          : [`  const n = ${len};`, `  const a = new Array(n);`, `  for (let i = 0; i < n; i++) a[i] = ${item};`, `  return a;`];
       this.vectors.set(key, [
         `function rv_${key}(r: TlReader): ${ts.includes(' ') ? `(${ts})` : ts}[] {`,
-        `  const n = ${len};`,
-        `  const a = new Array(n);`,
-        `  for (let i = 0; i < n; i++) a[i] = ${item};`,
-        `  return a;`,
+        ...read,
         `}`,
         `function wv_${key}(w: TlWriter, a: readonly ${ts.includes(' ') ? `(${ts})` : ts}[]): void {`,
         `  if (!Array.isArray(a)) notVector(a);`,
@@ -220,7 +222,7 @@ export function emitCodecs(model: Model, header: string): string {
     header,
     "import type { TlReader } from '../binary/reader.ts';",
     "import type { TlWriter } from '../binary/writer.ts';",
-    "import { VECTOR, badFlags, bodyLength, boxedVectorLength, notVector, readObject, vectorLength, writeObject } from '../codec/runtime.ts';",
+    "import { VECTOR, badFlags, bodyLength, boxedVectorLength, notVector, readObject, readObjects, vectorLength, writeObject } from '../codec/runtime.ts';",
     "import type { Reader, Writer } from '../codec/runtime.ts';",
     "import type * as T from './types.ts';",
     '',

@@ -2,7 +2,7 @@
 /* eslint-disable */
 import type { TlReader } from '../binary/reader.ts';
 import type { TlWriter } from '../binary/writer.ts';
-import { VECTOR, badFlags, bodyLength, boxedVectorLength, notVector, readObject, vectorLength, writeObject } from '../codec/runtime.ts';
+import { VECTOR, badFlags, bodyLength, boxedVectorLength, notVector, readObject, readObjects, vectorLength, writeObject } from '../codec/runtime.ts';
 import type { Reader, Writer } from '../codec/runtime.ts';
 import type * as T from './types.ts';
 
@@ -47,10 +47,7 @@ function wv_v_b_mt_message(w: TlWriter, a: readonly T.RawMtMessage[]): void {
 }
 
 function rv_v_obj(r: TlReader): any[] {
-  const n = vectorLength(r, 4);
-  const a = new Array(n);
-  for (let i = 0; i < n; i++) a[i] = readObject(r);
-  return a;
+  return readObjects(r, vectorLength(r, 4));
 }
 function wv_v_obj(w: TlWriter, a: readonly any[]): void {
   if (!Array.isArray(a)) notVector(a);
@@ -60,10 +57,7 @@ function wv_v_obj(w: TlWriter, a: readonly any[]): void {
 }
 
 function rv_V_obj(r: TlReader): any[] {
-  const n = boxedVectorLength(r, 4);
-  const a = new Array(n);
-  for (let i = 0; i < n; i++) a[i] = readObject(r);
-  return a;
+  return readObjects(r, boxedVectorLength(r, 4));
 }
 function wv_V_obj(w: TlWriter, a: readonly any[]): void {
   if (!Array.isArray(a)) notVector(a);

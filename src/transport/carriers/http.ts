@@ -8,6 +8,7 @@ export class HttpTransport implements FrameTransport {
   readonly description = 'http';
   onFrame?: FrameTransport['onFrame'];
   onClose?: FrameTransport['onClose'];
+  onEmpty?: FrameTransport['onEmpty'];
   private closed = false;
   private readonly inFlight = new Set<AbortController>();
 
@@ -20,8 +21,12 @@ export class HttpTransport implements FrameTransport {
     fetch(this.url, { method: 'POST', body: payload as Uint8Array<ArrayBuffer>, signal: abort.signal, headers: { 'content-type': 'application/octet-stream' } })
       .then(async (response) => {
         const body = new Uint8Array(await response.arrayBuffer());
-        if (response.status !== 200) throw new TransportError(`HTTP ${response.status} from ${this.url}`, -response.status);
-        if (body.length > 0 && !this.closed) this.onFrame?.({ type: 'packet', payload: body });
+        // 204 (or an empty 200): the server ended the request without data; the connection is fine.
+        const empty = response.status === 204 || (response.status === 200 && body.length === 0);
+        if (!empty && response.status !== 200) throw new TransportError(`HTTP ${response.status} from ${this.url}`, -response.status);
+        if (this.closed) return;
+        if (empty) this.onEmpty?.();
+        else this.onFrame?.({ type: 'packet', payload: body });
       })
       .catch((error: Error) => {
         if (!this.closed) this.fail(error instanceof TransportError ? error : new TransportError(`HTTP: ${error.message}`));
