@@ -65,26 +65,24 @@ function checkAlignedRegion(w: Core, offset: unknown, length: unknown, block: nu
   if ((length as number) % block !== 0) throw new RangeError(`length must be a multiple of ${block} bytes, got ${String(length)}`);
 }
 
-/** AES-256-IGE encryption of length bytes already in WASM memory at offset (IO buffer or arena), in place. */
-export function aesIgeEncryptInPlace(offset: number, length: number, key: Uint8Array, iv: Uint8Array): void {
+function igeInPlace(run: (w: W) => (ptr: number, length: number) => void, offset: number, length: number, key: Uint8Array, iv: Uint8Array): void {
   const w = core<AesExports>();
   checkAlignedRegion(w, offset, length, 16);
   igeArgs(key, iv);
   const params = w.aesIgeParams();
   w.u8.set(key, params);
   w.u8.set(iv, params + 32);
-  w.aesIgeEncrypt(offset, length);
+  run(w)(offset, length);
+}
+
+/** AES-256-IGE encryption of length bytes already in WASM memory at offset (IO buffer or arena), in place. */
+export function aesIgeEncryptInPlace(offset: number, length: number, key: Uint8Array, iv: Uint8Array): void {
+  igeInPlace((w) => w.aesIgeEncrypt, offset, length, key, iv);
 }
 
 /** AES-256-IGE decryption in place in WASM memory (see aesIgeEncryptInPlace). */
 export function aesIgeDecryptInPlace(offset: number, length: number, key: Uint8Array, iv: Uint8Array): void {
-  const w = core<AesExports>();
-  checkAlignedRegion(w, offset, length, 16);
-  igeArgs(key, iv);
-  const params = w.aesIgeParams();
-  w.u8.set(key, params);
-  w.u8.set(iv, params + 32);
-  w.aesIgeDecrypt(offset, length);
+  igeInPlace((w) => w.aesIgeDecrypt, offset, length, key, iv);
 }
 
 /** An AES-256-CTR keystream; encryption and decryption are the same operation. */
