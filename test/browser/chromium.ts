@@ -34,6 +34,17 @@ test('page: auth key over WebSocket, help.getConfig, ping, help.getNearestDc in 
   ok(/^created in \d+ ms$/.test(rows['auth key']), 'auth key row');
 }, 90_000);
 
+test('README browser example, as written: prints "dc 2, pong 1" on the page', async () => {
+  ok(browser && page, 'the page test did not start the browser');
+  const tab = await browser!.newPage();
+  const errors: string[] = [];
+  tab.on('pageerror', (e) => errors.push(e.message));
+  await tab.goto(new URL('/example.html', page!.url).href, { timeout: 15_000 });
+  await tab.waitForFunction(() => document.body.textContent!.includes('pong'), undefined, { timeout: 30_000 }).catch(() => {});
+  equal((await tab.textContent('body'))?.trim(), 'dc 2, pong 1', `page text (${errors.join('; ')})`);
+  await tab.screenshot({ path: new URL('../artifacts/browser-readme-example.png', import.meta.url).pathname });
+}, 60_000);
+
 await run('browser (chromium)', async () => {
   await browser?.close();
   await page?.stop();

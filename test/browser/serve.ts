@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { MtprotoServer } from '../../src/node.ts';
 import { generateServerKey } from '../../src/server/server-key.ts';
+import { readmeExample } from '../runtimes/readme-example.ts';
 
 export interface PageServer {
   url: string;
@@ -30,10 +31,24 @@ export async function startPageServer(port = 0): Promise<PageServer> {
   const script = bundle.outputFiles[0].text;
   const key = generateServerKey();
   const mtproto = await MtprotoServer.listen({ host: '127.0.0.1', port: 0, privateKey: key.key });
+  // The README's browser example, as written (its port swapped for this server's), at /example.html.
+  const example = await build({
+    stdin: {
+      contents: readmeExample('browser', { module: '../../src/index.ts', port: mtproto.port, publicKeyPath: '/mtproto-server.pem.pub' }),
+      resolveDir: fileURLToPath(new URL('.', import.meta.url)), sourcefile: 'readme-browser.ts', loader: 'ts',
+    },
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, external: ['node:*', 'ws'], logLevel: 'error',
+  });
+  const files: Record<string, [string, string]> = {
+    '/': ['text/html', HTML],
+    '/page.js': ['text/javascript', script],
+    '/example.html': ['text/html', '<!doctype html><meta charset="utf-8"><title>README example</title><script type="module" src="/example.js"></script>'],
+    '/example.js': ['text/javascript', example.outputFiles[0].text],
+    '/mtproto-server.pem.pub': ['text/plain', key.publicPem],
+  };
   const config = JSON.stringify({ port: mtproto.port, publicKeyPem: key.publicPem });
   const http: Server = createServer((req, res) => {
-    const [type, body] =
-      req.url === '/' ? ['text/html', HTML] : req.url === '/page.js' ? ['text/javascript', script] : req.url === '/config.json' ? ['application/json', config] : [];
+    const [type, body] = req.url === '/config.json' ? ['application/json', config] : (files[req.url ?? ''] ?? []);
     if (!type) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' }).end(body);
   });

@@ -5,7 +5,9 @@
 import * as root from '../../src/index.ts';
 import * as js from '../../src/crypto/js/index.ts';
 import { bytesOf, vectorSet } from '../helpers/vectors.ts';
-import { equal, fromHex, hex, ok, run, test } from './harness.ts';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { equal, fromHex, hex, ok, run, runtime, test } from './harness.ts';
+import { readmeExample } from './readme-example.ts';
 import { startServer, type LoopbackServer } from './server.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -139,5 +141,26 @@ for (const [name, transport] of transports) {
     }
   });
 }
+
+test(`README example for ${runtime} (run as written, against the loopback server)`, async () => {
+  ok(server, 'no server');
+  const dir = new URL('../artifacts/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  const file = new URL(`readme-${runtime}.ts`, dir);
+  const sessionFile = new URL(`readme-${runtime}-session.json`, dir);
+  rmSync(sessionFile, { force: true });
+  // Node and Bun resolve the package root to src/node.ts (export conditions node, bun); Deno and browsers to src/index.ts.
+  const module = runtime === 'deno' ? '../../src/index.ts' : '../../src/node.ts';
+  writeFileSync(file, readmeExample(runtime, { module, port: server!.port, publicKeyPath: server!.publicKeyPath, sessionPath: sessionFile.pathname }));
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => void lines.push(args.join(' '));
+  try {
+    await import(file.href);
+  } finally {
+    console.log = log;
+  }
+  equal(lines.join('\n'), 'dc 2, pong 1', 'the example prints');
+});
 
 await run('cross-runtime suite', () => server?.stop());
