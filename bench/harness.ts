@@ -2,6 +2,9 @@
 // interleaved round by round (so drift and noise hit all of them alike), and the median of the
 // rounds is reported with ratios against the first implementation ("ours").
 
+/** Notes printed under the table: peers or suites left out in this runtime, and why. */
+export const benchNotes: string[] = [];
+
 export interface Impl {
   label: string;
   /** Runs one operation. Its return value is kept alive so the work cannot be optimised away. */

@@ -2,7 +2,7 @@
 // Prints one Markdown table and writes it to bench/results/<runtime>-<date>.md.
 //   npm run bench -- --filter IGE --rounds 9 --ms 150
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { formatResults, runCasesAsync, teardowns, type BenchCase } from './harness.ts';
+import { benchNotes, formatResults, runCasesAsync, teardowns, type BenchCase } from './harness.ts';
 import { suites } from './suites/index.ts';
 
 function option(name: string): string | undefined {
@@ -16,14 +16,34 @@ const rounds = Number(option('rounds') ?? 7);
 const msPerRound = Number(option('ms') ?? 100);
 const runtime = runtimeName();
 
+// Deno and Bun run this too: a suite or a peer that cannot load or run in this runtime is left out with a note
+// (under the table) instead of failing the whole run.
 const cases: BenchCase[] = [];
-for (const suite of suites) cases.push(...(await suite()));
+for (const suite of suites) {
+  try {
+    cases.push(...(await suite()));
+  } catch (error) {
+    benchNotes.push(`suite ${suites.indexOf(suite) + 1} of ${suites.length} skipped: ${(error as Error).message}`);
+  }
+}
+for (const c of cases) {
+  c.impls = c.impls.filter((impl, at) => {
+    if (impl.batch || at === 0) return true;
+    try {
+      impl.run();
+      return true;
+    } catch (error) {
+      benchNotes.push(`${c.group} ${c.name}: ${impl.label} skipped: ${(error as Error).message}`);
+      return false;
+    }
+  });
+}
 
 const started = Date.now();
 const results = await runCasesAsync(cases, { rounds, msPerRound, filter: filter ? new RegExp(filter, 'i') : undefined });
 for (const teardown of teardowns) await teardown();
 const title = `${runtime} — ${rounds} rounds × ${msPerRound} ms per implementation, medians (${new Date().toISOString()})`;
-const table = formatResults(results, title);
+const table = formatResults(results, title) + (benchNotes.length ? `\n${benchNotes.map((n) => `- ${n}`).join('\n')}\n` : '');
 console.log(table);
 console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
 

@@ -1,4 +1,5 @@
-// mtproto-wasm: the package root. The crypto primitives here run in the WASM core (see bindings/);
+// mtproto-wasm: the package root, the same in Node, Deno, Bun and browsers (no node:* module, Buffer or
+// process is loaded by importing it; TCP loads node:net on first use). The crypto primitives here run in the WASM core (see bindings/);
 // the same names in pure TypeScript come from `mtproto-wasm/js`.
 export { aesIgeEncrypt, aesIgeDecrypt, aesIgeEncryptInPlace, aesIgeDecryptInPlace, createAesCtr } from '../bindings/aes.ts';
 export type { AesCtr } from '../bindings/aes.ts';
@@ -23,8 +24,6 @@ export { TELEGRAM_PRODUCTION_DCS, TELEGRAM_TEST_DCS, telegramDc, type TelegramDc
 export { RpcError, CallError } from './errors.ts';
 export { MtprotoClient, type MtprotoClientOptions, type InvokeOptions, type ClientEvent } from './client/client.ts';
 export { MemoryStorage } from './client/storage/memory.ts';
-export { FileStorage } from './client/storage/file.ts';
 export type { Storage, StoredSession } from './client/storage/storage.ts';
-export { MtprotoServer, type MtprotoServerOptions } from './server/mtproto-server.ts';
-export type { MethodHandler, MethodContext } from './server/methods.ts';
-export type { ServerSession, SessionHooks } from './server/sessions.ts';
+// Node-only pieces (FileStorage: node:fs; MtprotoServer: node:net, node:http, ws) are in src/node.ts, which the
+// package root resolves to under the `node` and `bun` export conditions (and as `mtproto-wasm/node` everywhere).

@@ -1,5 +1,6 @@
-// TCP through node:net (which Deno and Bun provide as well).
-import { connect, type Socket } from 'node:net';
+// TCP through node:net (which Deno and Bun provide as well). node:net is imported only when a TCP
+// connection is opened, so the package root loads in browsers (and bundles with node:* left external).
+import type { Socket } from 'node:net';
 import { TransportError } from '../../errors.ts';
 import type { ByteCarrier } from '../carrier.ts';
 
@@ -11,12 +12,18 @@ export class TcpCarrier implements ByteCarrier {
 
   constructor(private readonly socket: Socket) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData?.(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)));
+    socket.on('data', (chunk: Uint8Array) => this.onData?.(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)));
     socket.on('error', (error) => this.finish(new TransportError(`TCP: ${error.message}`)));
     socket.on('close', () => this.finish());
   }
 
-  static open(host: string, port: number, timeoutMs = 10_000): Promise<TcpCarrier> {
+  static async open(host: string, port: number, timeoutMs = 10_000): Promise<TcpCarrier> {
+    let connect: typeof import('node:net').connect;
+    try {
+      ({ connect } = await import('node:net'));
+    } catch {
+      throw new TransportError('TCP: this runtime has no node:net (use carrier: \'websocket\' or \'http\')');
+    }
     return new Promise((resolve, reject) => {
       const socket = connect({ host, port });
       const timer = setTimeout(() => {
