@@ -67,7 +67,8 @@ export function aesCtrProcess(slot: i32, ptr: usize, length: i32): void {
   const s = SLOTS + <usize>(slot & (SLOT_COUNT - 1)) * SLOT_SIZE;
   let p = ptr;
   let n = length;
-  let used = load<i32>(s + USED);
+  // Clamped: the slot lives in caller-reachable memory, and a corrupted count must not become an offset.
+  let used = <i32>min<u32>(load<u32>(s + USED), <u32>BATCH);
   const left = min(BATCH - used, n);
   xorInto(p, s + KEYSTREAM + <usize>used, left);
   p += <usize>left; n -= left; used += left;

@@ -1,5 +1,6 @@
 // modPow and factorizePQ over the WASM core. Big integers cross the boundary as hex digits in the IO buffer
 // (bigint.toString(16) in, BigInt('0x…') out): V8's own conversions, one copy each way, no byte loops in JS.
+import { checkRegion } from './region.ts';
 import { core } from './wasm.ts';
 import { checkModPowArgs, checkPQ, pqError, PQ_OK } from './bigint-checks.ts';
 
@@ -48,5 +49,7 @@ export function factorizePQ(pq: bigint): [bigint, bigint] {
  * u64 at offset + 8 and offset + 16. Returns the status (0 = OK; see bigint-checks.ts PQ_*).
  */
 export function factorizePQInPlace(offset: number): number {
-  return core<BigIntExports>().factorizePQ64(offset);
+  const w = core<BigIntExports>();
+  checkRegion(w, offset, 24); // pq at offset, p and q written after it: never outside the IO buffer/arena
+  return w.factorizePQ64(offset);
 }

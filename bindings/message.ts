@@ -142,7 +142,9 @@ function refused(status: number, plaintextLength: number): never {
 /** The arena as a writable view: serialize there (TlWriter.into(view, offset)), then encrypt in place. */
 export function messageArena(): MessageArena {
   const { w } = getKit();
-  return { view: w.u8, offset: w.arena, length: w.arenaLen };
+  // The view ends where the arena ends (offsets stay absolute): a writer bounded by it can never reach
+  // the key slots, stream slots and tables that lie above.
+  return { view: w.u8.subarray(0, w.arena + w.arenaLen), offset: w.arena, length: w.arenaLen };
 }
 
 /**

@@ -134,3 +134,30 @@ test('constant-time comparison', () => {
   assert.equal(constantTimeEqual(Uint8Array.of(1), Uint8Array.of(1, 2)), false);
   assert.equal(concatBytes().length, 0);
 });
+
+test('RSA keys MTProto cannot use safely are refused; RSA_PAD cannot loop for ever', () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  assert.throws(() => parsePrivateKeyPem(privateKey.export({ format: 'pem', type: 'pkcs1' }) as string), (e: unknown) => e instanceof SecurityError && /2048 bits/.test(e.message));
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const n = bigintFromBytes(Buffer.from(jwk.n!, 'base64url'));
+  for (const [badN, badE, why] of [[n, 1n, /exponent/], [n, 65538n, /exponent/], [n + 1n, 65537n, /even/]] as const) {
+    assert.throws(() => parsePublicKeyPem(publicKeyToPem({ n: badN, e: badE })), (e: unknown) => e instanceof SecurityError && why.test(e.message));
+  }
+  // A random source that always yields a value above n: a SecurityError after a bounded number of tries.
+  const key = parsePublicKeyPem(publicKeyToPem({ n, e: 65537n }));
+  assert.throws(() => rsaPadEncrypt(new Uint8Array(16), key, (len) => new Uint8Array(len).fill(0xff)), SecurityError);
+});
+
+test('PEM: a BEGIN without its END, and non-base64 bodies, are SecurityErrors', () => {
+  assert.throws(() => parsePublicKeyPem('-----BEGIN A-----'.repeat(20000)), (e: unknown) => e instanceof SecurityError && /END A/.test(e.message));
+  assert.throws(() => parsePublicKeyPem('-----BEGIN RSA PUBLIC KEY-----\n@@@@\n-----END RSA PUBLIC KEY-----'), (e: unknown) => e instanceof SecurityError && /base64/.test(e.message));
+});
+
+test('in-place entry points cannot reach beyond the IO buffer and the arena', async () => {
+  const { factorizePQInPlace } = await import('../bindings/bigint.ts');
+  const { messageArena } = await import('../bindings/message.ts');
+  for (const bad of [0, 1, -8, 1.5, undefined as unknown as number]) assert.throws(() => factorizePQInPlace(bad), RangeError);
+  const arena = messageArena();
+  assert.equal(arena.view.length, arena.offset + arena.length, 'the arena view ends where the arena ends');
+});

@@ -30,18 +30,35 @@ export function rsaFingerprint(n: bigint, e: bigint): bigint {
   return new DataView(hash.buffer, hash.byteOffset + 12, 8).getBigInt64(0, true);
 }
 
+/** MTProto's RSA is 2048-bit (RSA_PAD needs a 256-byte value below n); anything else is refused. */
 function publicKey(n: bigint, e: bigint): RsaPublicKey {
-  if (n < 1n << 1023n) throw new SecurityError('rsa_key', `modulus of ${n.toString(2).length} bits is too small`);
+  const bits = n.toString(2).length;
+  if (bits !== 2048) throw new SecurityError('rsa_key', `modulus must be 2048 bits, got ${bits}`);
+  if ((n & 1n) === 0n) throw new SecurityError('rsa_key', 'modulus is even');
+  if (e < 3n || e >= n || (e & 1n) === 0n) throw new SecurityError('rsa_key', `public exponent ${e} is not an odd number in 3..n−1`);
   return { n, e, fingerprint: rsaFingerprint(n, e) };
 }
 
 function pemBody(pem: string): { label: string; der: Uint8Array } {
-  const match = /-----BEGIN ([A-Z ]+)-----([\s\S]*?)-----END \1-----/.exec(pem);
-  if (!match) throw new SecurityError('rsa_key', 'no PEM block found (expected -----BEGIN … KEY-----)');
-  const binary = atob(match[2].replace(/\s+/g, ''));
+  // indexOf rather than a backtracking regex: hostile input stays linear.
+  const begin = pem.indexOf('-----BEGIN ');
+  const labelEnd = begin < 0 ? -1 : pem.indexOf('-----', begin + 11);
+  if (labelEnd < 0) throw new SecurityError('rsa_key', 'no PEM block found (expected -----BEGIN … KEY-----)');
+  const label = pem.slice(begin + 11, labelEnd);
+  const endMarker = `-----END ${label}-----`;
+  const end = pem.indexOf(endMarker, labelEnd + 5);
+  if (end < 0) throw new SecurityError('rsa_key', `no "${endMarker}" after the BEGIN line`);
+  const body = pem.slice(labelEnd + 5, end).replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw new SecurityError('rsa_key', 'PEM body is not base64');
+  let binary: string;
+  try {
+    binary = atob(body);
+  } catch {
+    throw new SecurityError('rsa_key', 'PEM body is not valid base64');
+  }
   const der = new Uint8Array(binary.length);
   for (let i = 0; i < der.length; i++) der[i] = binary.charCodeAt(i);
-  return { label: match[1], der };
+  return { label, der };
 }
 
 function sequence(node: DerNode, what: string): DerNode[] {

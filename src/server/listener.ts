@@ -40,7 +40,7 @@ export interface ListenerOptions {
 export class TransportListener {
   private readonly server: Server;
   private readonly http = createHttpServer();
-  private readonly webSockets = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('binary') ? 'binary' : false) });
+  private readonly webSockets: WebSocketServer;
   private readonly sockets = new Set<Socket>();
   private readonly maxFrame: number;
 
@@ -49,6 +49,12 @@ export class TransportListener {
     private readonly onConnection: (connection: ServerConnection) => void,
   ) {
     this.maxFrame = options.maxFrame ?? DEFAULT_MAX_FRAME;
+    // ws buffers a whole message before our codec sees it: bound messages by the frame limit, not ws's 100 MiB.
+    this.webSockets = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.maxFrame + 128,
+      handleProtocols: (protocols) => (protocols.has('binary') ? 'binary' : false),
+    });
     this.server = createServer((socket) => this.sniffTcp(socket));
     this.http.on('upgrade', (request, socket, head) => this.upgrade(request, socket as Socket, head));
     this.http.on('request', (request, response) => this.httpRequest(request, response));
