@@ -281,3 +281,19 @@ test('serializeInto writes into a fixed region (e.g. WASM memory) and refuses to
   assert.equal(toHex(target.subarray(8, 8 + n)), toHex(serialize(sendMessageSample())));
   assert.throws(() => serializeInto(messagesSample(), target, 0), isTlError(/region full/));
 });
+
+test('gzip_packed: one inflate budget per message, so many packed objects cannot multiply the limit', () => {
+  // msgs_ack with 300 000 zero ids: 2.4 MB inflated, a few KB packed.
+  const big = serialize({ _: 'msgs_ack', msgIds: new Array<bigint>(300_000).fill(0n) });
+  const packed = serialize({ _: 'gzip_packed', packedData: gzip(big) });
+  const vector = (n: number) => {
+    const out = new Uint8Array(8 + n * packed.length);
+    const dv = new DataView(out.buffer);
+    dv.setUint32(0, 0x1cb5c415, true);
+    dv.setInt32(4, n, true);
+    for (let i = 0; i < n; i++) out.set(packed, 8 + i * packed.length);
+    return out;
+  };
+  assert.equal((deserialize(vector(6)) as unknown[]).length, 6); // 14.4 MB in all: within the budget
+  assert.throws(() => deserialize(vector(8)), TlError); // 19.2 MB in all: over it
+});

@@ -29,6 +29,11 @@ export class TlReader {
   maxDepth = TlReader.MAX_DEPTH;
   /** When set, bytes()/int128()/int256()/raw() return copies instead of subarrays of the input. */
   copyBytes = false;
+  /**
+   * Bytes that gzip_packed objects may still inflate to during this read. One budget for the whole
+   * read (siblings and nested packings draw from it), so a message cannot multiply the per-object limit.
+   */
+  inflateBudget = 16 << 20;
   readonly data: Uint8Array;
   readonly end: number;
   private readonly view: DataView;

@@ -116,10 +116,13 @@ function tooDeep(r: TlReader): never {
 function readGzipPacked(r: TlReader): unknown {
   r.enter('gzip_packed');
   const packed = r.bytesView(); // inflated right away: no copy needed
-  const inner = new TlReader(gunzip(packed, MAX_GZIP_OUTPUT));
+  const inflated = gunzip(packed, Math.min(r.inflateBudget, MAX_GZIP_OUTPUT));
+  const inner = new TlReader(inflated);
   inner.depth = r.depth;
+  inner.inflateBudget = r.inflateBudget - inflated.length;
   const v = readObject(inner);
   if (inner.pos !== inner.end) inner.fail('trailing bytes after the packed object', 'gzip_packed');
+  r.inflateBudget = inner.inflateBudget;
   r.depth--;
   return v;
 }
