@@ -563,6 +563,7 @@ export class MtprotoClient {
       return;
     }
     if (container) this.rememberContainer(container.msgId, calls);
+    else for (const call of calls) call.containerId = undefined;
     transport.send(http ? packet.slice() : packet);
   }
 
@@ -839,8 +840,10 @@ export class MtprotoClient {
         this.salts.set(o.serverSalt);
         this.event({ type: 'new_session', firstMsgId: o.firstMsgId });
         this.persist();
-        // Messages sent before first_msg_id may never have reached this session.
-        this.requeueSent((call) => call.msgId! < o.firstMsgId);
+        // Messages sent before first_msg_id may never have reached this session. first_msg_id may be
+        // the id of the container the first packet was (its items have lower ids): judge a call by
+        // the container it last went out in, as tdlib does, else those items would run twice.
+        this.requeueSent((call) => (call.containerId ?? call.msgId!) < o.firstMsgId);
         return;
       }
       case 'msgs_state_info': {
