@@ -68,3 +68,23 @@ test('the carrier closes while the new auth key is being saved: the client recon
   assert.ok(p.connections >= 2, 'reconnected');
   assert.ok(c.connected);
 });
+
+test('HTTP: a full batch of calls with msgs_ack, msg_resend_req and http_wait fits one container; 1030 calls complete, nothing thrown', T, async () => {
+  const s = await server({ methods: { 'help.getCountriesList': (r) => ({ _: 'help.countriesList', countries: [], hash: (r as { hash: number }).hash }) } });
+  const uncaught: unknown[] = [];
+  const onUncaught = (error: unknown) => uncaught.push(error);
+  process.on('uncaughtException', onUncaught);
+  try {
+    const c = client(s.host, s.port, s, { transport: { carrier: 'http' }, futureSalts: false, ackDelayMs: 60_000, timeoutMs: 12_000 });
+    await c.invoke({ _: 'ping', pingId: 1n }); // leaves acks pending (held a minute)
+    // A msg_resend_req waiting to go out with the next packet (for a message the server never sent).
+    (c as unknown as { resendRequests: bigint[] }).resendRequests.push(4n);
+    const calls = Array.from({ length: 1030 }, (_, i) =>
+      c.invoke({ _: 'help.getCountriesList', langCode: 'en', hash: i }).then((r) => (r as { hash: number }).hash));
+    const hashes = await withTimeout(Promise.all(calls), 12_000, '1030 calls over HTTP');
+    assert.deepEqual(hashes, Array.from({ length: 1030 }, (_, i) => i));
+  } finally {
+    process.off('uncaughtException', onUncaught);
+  }
+  assert.deepEqual(uncaught, []);
+});

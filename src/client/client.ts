@@ -113,8 +113,8 @@ export interface InvokeOptions {
 const SERVICE_METHODS = new Set(['ping', 'ping_delay_disconnect', 'get_future_salts', 'destroy_session', 'rpc_drop_answer', 'msgs_state_req', 'msg_resend_req', 'http_wait']);
 /** How many times one call may be sent again before it fails. */
 const MAX_RESENDS = 20;
-/** Container batches stay well below the packet limit (large bodies split further on overflow). */
-const MAX_BATCH = MAX_CONTAINER_MESSAGES - 2;
+/** Calls per container: room is left for what sendBatch adds (msgs_ack, msg_resend_req, http_wait); large bodies split further on overflow. */
+const MAX_BATCH = MAX_CONTAINER_MESSAGES - 3;
 
 interface Call {
   request: TlRequest;
@@ -501,14 +501,20 @@ export class MtprotoClient {
     const transport = this.transport;
     if (!transport || this.state !== 'connected' || !this.authKey) return;
     const http = transport.description === 'http';
-    try {
-      while (this.outbox.length > 0 || this.acks.size > 0 || this.resendRequests.length > 0) {
-        const batch = this.outbox.splice(0, MAX_BATCH);
+    while (this.outbox.length > 0 || this.acks.size > 0 || this.resendRequests.length > 0) {
+      const batch = this.outbox.splice(0, MAX_BATCH);
+      try {
         this.sendBatch(transport, batch, http);
+      } catch (error) {
+        // The transport failed under us: its close handler requeues what was sent.
+        if (error instanceof TransportError) return;
+        // Anything else must not escape from this microtask: the batch's calls fail with it.
+        this.event({ type: 'ignored', reason: `sending failed: ${(error as Error).message}` });
+        for (const call of batch) {
+          call.queued = false;
+          this.fail(call, error as Error);
+        }
       }
-    } catch (error) {
-      // The transport failed under us: its close handler requeues what was sent.
-      if (!(error instanceof TransportError)) throw error;
     }
   }
 
