@@ -88,3 +88,21 @@ test('HTTP: a full batch of calls with msgs_ack, msg_resend_req and http_wait fi
   }
   assert.deepEqual(uncaught, []);
 });
+
+test('future_salts that do not answer our own get_future_salts are ignored', T, async () => {
+  const s = await server();
+  const ignored: string[] = [];
+  const c = client(s.host, s.port, s, { futureSalts: false, onEvent: (e) => { if (e.type === 'ignored') ignored.push(e.reason); } });
+  await c.invoke({ _: 'ping', pingId: 1n });
+  const now = Math.floor(Date.now() / 1000);
+  const salt = { _: 'future_salt', validSince: now - 10, validUntil: now + 3600, salt: 0x1234n };
+  assert.equal(s.push({ _: 'future_salts', reqMsgId: 4n, now, salts: [salt] } as never, (sess) => sess.sessionId === c.session), 1);
+  await c.invoke({ _: 'ping', pingId: 2n }); // after the push on the same connection
+  assert.equal((c as unknown as { salts: { futureCount: number } }).salts.futureCount, 0);
+  assert.notEqual(c.serverSalt, 0x1234n);
+  assert.ok(ignored.includes('future_salts we did not ask for'));
+  // Our own request is still answered and its salts taken.
+  const own = await c.invoke({ _: 'get_future_salts', num: 2 });
+  assert.ok(own.salts.length > 0);
+  assert.ok((c as unknown as { salts: { futureCount: number } }).salts.futureCount > 0);
+});

@@ -835,9 +835,11 @@ export class MtprotoClient {
         return;
       }
       case 'future_salts': {
-        this.salts.addFuture(o.salts);
+        // Only the answer to our own get_future_salts may change the salts we use.
         const call = this.sent.get(o.reqMsgId);
-        if (call) this.succeed(call, o);
+        if (call?.method !== 'get_future_salts') return this.event({ type: 'ignored', reason: 'future_salts we did not ask for', msgId });
+        this.salts.addFuture(o.salts);
+        this.succeed(call, o);
         return;
       }
       case 'bad_server_salt': {
