@@ -106,3 +106,23 @@ test('future_salts that do not answer our own get_future_salts are ignored', T, 
   assert.ok(own.salts.length > 0);
   assert.ok((c as unknown as { salts: { futureCount: number } }).salts.futureCount > 0);
 });
+
+test('file storage: one failed write does not make later saves fail', T, async () => {
+  const { FileStorage } = await import('../src/client/storage/file.ts');
+  const { mkdtemp, rm, mkdir, rmdir } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'mtproto-fs-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const path = join(dir, 'sessions.json');
+  const storage = new FileStorage(path);
+  const session = { dcId: 2, authKey: new Uint8Array(256).fill(7), salt: -5n, timeOffset: 3 };
+  await storage.set('b', session); // the file is read (cached) and written once
+  // A directory where the file should go: the write's rename fails.
+  await rm(path);
+  await mkdir(path);
+  await assert.rejects(storage.set('a', session));
+  await rmdir(path);
+  await storage.set('a', session);
+  assert.deepEqual(await new FileStorage(path).get('a'), session);
+});
