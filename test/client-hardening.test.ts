@@ -126,3 +126,41 @@ test('file storage: one failed write does not make later saves fail', T, async (
   await storage.set('a', session);
   assert.deepEqual(await new FileStorage(path).get('a'), session);
 });
+
+test('HTTP carrier: a response body larger than maxFrame is refused with a TransportError (by content-length, and as it streams)', T, async () => {
+  const http = await import('node:http');
+  const { HttpTransport } = await import('../src/transport/carriers/http.ts');
+  const { TransportError } = await import('../src/errors.ts');
+  const srv = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const big = new Uint8Array(2000).fill(1);
+      if (req.url === '/declared') {
+        res.writeHead(200, { 'content-length': String(big.length) });
+        res.end(big);
+      } else if (req.url === '/streamed') {
+        res.writeHead(200); // chunked: no content-length
+        res.write(big.subarray(0, 700));
+        setTimeout(() => res.end(big.subarray(700)), 10);
+      } else {
+        res.writeHead(200, { 'content-length': '500' });
+        res.end(big.subarray(0, 500));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => { srv.closeAllConnections(); srv.close(() => resolve()); }));
+  const port = (srv.address() as import('node:net').AddressInfo).port;
+  const outcome = (path: string) => new Promise<{ frame?: number; error?: Error }>((resolve) => {
+    const t = new HttpTransport(`http://127.0.0.1:${port}${path}`, { maxFrame: 1000 });
+    t.onFrame = (frame) => { resolve({ frame: frame.type === 'packet' ? frame.payload.length : -1 }); t.close(); };
+    t.onClose = (error) => resolve({ error });
+    t.send(new Uint8Array(8));
+  });
+  for (const path of ['/declared', '/streamed']) {
+    const r = await withTimeout(outcome(path), 5000, path);
+    assert.ok(r.error instanceof TransportError, `${path}: ${r.error?.message ?? r.frame}`);
+    assert.match(r.error.message, /1000/);
+  }
+  assert.deepEqual(await withTimeout(outcome('/small'), 5000, 'small'), { frame: 500 });
+});
