@@ -171,3 +171,17 @@ test('server: msgs_state_req from the session state, seq_no too low/high (32/33)
   out = send([{ msgId: id(43), seqNo: 4, body: { _: 'ping', pingId: 2n } }], undefined, connection);
   assert.deepEqual(named(out, 'rpc_result'), [], 'nothing left to resend once acknowledged');
 });
+
+test('new_session_created whose first_msg_id is the first packet\'s container id: the calls inside are not sent again (nor run twice)', T, async () => {
+  const s = await serverWith({});
+  let firstMsgId: bigint | undefined;
+  const c = client(s, { onEvent: (e) => { if (e.type === 'new_session') firstMsgId ??= e.firstMsgId; } });
+  executions = 0;
+  // Calls made in one tick go out in the session's first packet, one container (with get_future_salts).
+  const answers = await withTimeout(Promise.all([echo(c, 1), echo(c, 2), echo(c, 3)]), 5000, 'first calls');
+  assert.deepEqual(answers, [1, 2, 3]);
+  assert.ok(firstMsgId !== undefined);
+  await new Promise((resolve) => setTimeout(resolve, 100)); // a second run would have happened by now
+  assert.equal(executions, 3, 'each call ran once');
+  assert.equal(c.pendingCalls, 0);
+});

@@ -113,8 +113,8 @@ export interface InvokeOptions {
 const SERVICE_METHODS = new Set(['ping', 'ping_delay_disconnect', 'get_future_salts', 'destroy_session', 'rpc_drop_answer', 'msgs_state_req', 'msg_resend_req', 'http_wait']);
 /** How many times one call may be sent again before it fails. */
 const MAX_RESENDS = 20;
-/** Container batches stay well below the packet limit (large bodies split further on overflow). */
-const MAX_BATCH = MAX_CONTAINER_MESSAGES - 2;
+/** Calls per container: room is left for what sendBatch adds (msgs_ack, msg_resend_req, http_wait); large bodies split further on overflow. */
+const MAX_BATCH = MAX_CONTAINER_MESSAGES - 3;
 
 interface Call {
   request: TlRequest;
@@ -331,6 +331,7 @@ export class MtprotoClient {
   private async open(): Promise<void> {
     this.state = this.state === 'idle' ? 'connecting' : this.state;
     let authKeyCreated = false;
+    let closedEarly: { error?: Error } | undefined;
     if (!this.authKey) {
       const stored = await this.storage.get(this.storageName);
       if (stored) this.useKey(stored.authKey, stored.salt, stored.timeOffset);
@@ -346,6 +347,9 @@ export class MtprotoClient {
         const salt = new DataView(key.serverSalt.buffer, key.serverSalt.byteOffset, 8).getBigInt64(0, true);
         this.useKey(key.authKey, salt, key.timeOffset);
         authKeyCreated = true;
+        // The exchange has let go of the transport: a close while the key is being saved must not be
+        // lost (else the client would sit 'connected' on a dead connection for ever).
+        transport.onClose = (error) => (closedEarly = { error });
         await this.saveState();
       }
     } catch (error) {
@@ -361,6 +365,11 @@ export class MtprotoClient {
       if (frame.type === 'packet' && this.transport === transport) this.receive(frame.payload);
     };
     transport.onClose = (error) => this.onTransportClose(transport, error);
+    if (closedEarly) {
+      // Closed during the save: reconnect with the new key; queued calls go out on the next connection.
+      this.onTransportClose(transport, (closedEarly as { error?: Error }).error);
+      return;
+    }
     this.state = 'connected';
     this.reconnectAttempt = 0;
     this.event({ type: 'connected', transport: transport.description, authKeyCreated });
@@ -492,14 +501,20 @@ export class MtprotoClient {
     const transport = this.transport;
     if (!transport || this.state !== 'connected' || !this.authKey) return;
     const http = transport.description === 'http';
-    try {
-      while (this.outbox.length > 0 || this.acks.size > 0 || this.resendRequests.length > 0) {
-        const batch = this.outbox.splice(0, MAX_BATCH);
+    while (this.outbox.length > 0 || this.acks.size > 0 || this.resendRequests.length > 0) {
+      const batch = this.outbox.splice(0, MAX_BATCH);
+      try {
         this.sendBatch(transport, batch, http);
+      } catch (error) {
+        // The transport failed under us: its close handler requeues what was sent.
+        if (error instanceof TransportError) return;
+        // Anything else must not escape from this microtask: the batch's calls fail with it.
+        this.event({ type: 'ignored', reason: `sending failed: ${(error as Error).message}` });
+        for (const call of batch) {
+          call.queued = false;
+          this.fail(call, error as Error);
+        }
       }
-    } catch (error) {
-      // The transport failed under us: its close handler requeues what was sent.
-      if (!(error instanceof TransportError)) throw error;
     }
   }
 
@@ -563,6 +578,7 @@ export class MtprotoClient {
       return;
     }
     if (container) this.rememberContainer(container.msgId, calls);
+    else for (const call of calls) call.containerId = undefined;
     transport.send(http ? packet.slice() : packet);
   }
 
@@ -819,9 +835,11 @@ export class MtprotoClient {
         return;
       }
       case 'future_salts': {
-        this.salts.addFuture(o.salts);
+        // Only the answer to our own get_future_salts may change the salts we use.
         const call = this.sent.get(o.reqMsgId);
-        if (call) this.succeed(call, o);
+        if (call?.method !== 'get_future_salts') return this.event({ type: 'ignored', reason: 'future_salts we did not ask for', msgId });
+        this.salts.addFuture(o.salts);
+        this.succeed(call, o);
         return;
       }
       case 'bad_server_salt': {
@@ -839,8 +857,10 @@ export class MtprotoClient {
         this.salts.set(o.serverSalt);
         this.event({ type: 'new_session', firstMsgId: o.firstMsgId });
         this.persist();
-        // Messages sent before first_msg_id may never have reached this session.
-        this.requeueSent((call) => call.msgId! < o.firstMsgId);
+        // Messages sent before first_msg_id may never have reached this session. first_msg_id may be
+        // the id of the container the first packet was (its items have lower ids): judge a call by
+        // the container it last went out in, as tdlib does, else those items would run twice.
+        this.requeueSent((call) => (call.containerId ?? call.msgId!) < o.firstMsgId);
         return;
       }
       case 'msgs_state_info': {

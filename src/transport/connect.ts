@@ -28,7 +28,7 @@ export interface ConnectOptions {
 export async function connectTransport(options: ConnectOptions): Promise<FrameTransport> {
   const carrierKind = options.carrier ?? 'tcp';
   if (carrierKind === 'http') {
-    return new HttpTransport(`http://${hostPart(options.host)}:${options.port}${options.path ?? '/api'}`);
+    return new HttpTransport(`http://${hostPart(options.host)}:${options.port}${options.path ?? '/api'}`, { maxFrame: options.maxFrame });
   }
   const codecName = options.codec ?? (options.secret?.paddedOnly ? 'padded' : 'intermediate');
   const obfuscated = options.obfuscated ?? (carrierKind === 'websocket' || options.secret !== undefined);

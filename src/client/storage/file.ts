@@ -51,12 +51,14 @@ export class FileStorage implements Storage {
   }
 
   private save(): Promise<void> {
-    // One write at a time, each writing the latest state.
-    this.writing = this.writing.then(async () => {
+    // One write at a time, each writing the latest state. A failed write rejects its own caller only:
+    // the chain goes on from it (else every later save would fail with the same error).
+    const write = this.writing.then(async () => {
       const tmp = `${this.path}.${process.pid}.tmp`;
       await writeFile(tmp, JSON.stringify(this.cache, null, 2), { mode: 0o600 });
       await rename(tmp, this.path);
     });
-    return this.writing;
+    this.writing = write.catch(() => undefined);
+    return write;
   }
 }
