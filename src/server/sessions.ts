@@ -193,7 +193,7 @@ export class SessionManager {
     if (roll < (hooks?.dropRate ?? 0) / 2) return connection.close();
 
     const packet = openPacketAnySession(key.key, payload);
-    const session = this.sessionFor(key, packet.sessionId, packet.msgId);
+    const session = this.sessionFor(key, packet.sessionId, firstMsgIdOf(packet));
     if (connection.description !== 'http' && session.connection !== connection) {
       // The client is back on a new connection: what it may not have received goes out again.
       session.connection = connection;
@@ -539,6 +539,18 @@ export class SessionManager {
 
 interface RequestState {
   httpWait?: { maxDelay: number; waitAfter: number; maxWait: number };
+}
+
+/** The lowest msg_id in a packet: a container's items have lower ids than the container itself. */
+function firstMsgIdOf(packet: { msgId: bigint; body: Uint8Array }): bigint {
+  if (bodyId(packet.body) !== MSG_CONTAINER) return packet.msgId;
+  let first = packet.msgId;
+  try {
+    for (const item of unpackContainer(packet.body, packet.msgId)) if (item.msgId < first) first = item.msgId;
+  } catch {
+    // A bad container is answered with 64 later; its own msg_id will do here.
+  }
+  return first;
 }
 
 /** Ids of the MTProto service messages that are not RPC queries (may have an even seq_no). */
