@@ -97,3 +97,37 @@ test('new_session_created names the lowest msg_id of a first container: every ca
   h.manager.handle(h.seal(1, sessionId, calls, { msgId: h.id(30), seqNo: 2 * n }), connection);
   assert.equal(h.runs(), n, 'each call ran exactly once');
 });
+
+test('30 parallel calls with ~133 KB incompressible answers: all answered over several packets, the auth key kept', T, async () => {
+  const { MtprotoServer } = await import('../src/server/mtproto-server.ts');
+  const { MtprotoClient } = await import('../src/client/client.ts');
+  const { serverKey } = await import('./helpers/exchange.ts');
+  let keys = 0;
+  const errors: Error[] = [];
+  const s = await MtprotoServer.listen({
+    host: '127.0.0.1', port: 0, privateKey: serverKey(), onAuthKey: () => keys++, onError: (e) => errors.push(e),
+    methods: { 'help.getCountriesList': (r) => ({ _: 'upload.file', type: { _: 'storage.fileUnknown' }, mtime: (r as { hash: number }).hash, bytes: seededBytes((r as { hash: number }).hash, 133_000) } as unknown as TlObject) },
+  });
+  cleanups.push(() => s.close());
+  const c = new MtprotoClient({ host: s.host, port: s.port, publicKeys: [s.publicKey], pingIntervalMs: 0, reconnectMinMs: 5, reconnectMaxMs: 50 });
+  cleanups.push(() => c.close());
+  await c.invoke({ _: 'help.getNearestDc' });
+  const results = await Promise.all(Array.from({ length: 30 }, (_, i) => c.invoke({ _: 'help.getCountriesList', langCode: 'en', hash: i + 1 }, { timeoutMs: 10_000 })));
+  results.forEach((r, i) => {
+    const file = r as unknown as { mtime: number; bytes: Uint8Array };
+    assert.equal(file.mtime, i + 1);
+    assert.equal(file.bytes.length, 133_000);
+  });
+  assert.equal(keys, 1, 'no new auth key');
+  assert.deepEqual(errors, []);
+});
+
+test('a message no packet can carry: its request gets rpc_error 500 RESULT_TOO_LARGE, the session goes on', T, () => {
+  const h = harness();
+  h.methods.set('help.getCountriesList', () => ({ _: 'upload.file', type: { _: 'storage.fileUnknown' }, mtime: 1, bytes: seededBytes(3, 2_100_000) } as unknown as TlObject));
+  const connection = new FakeConnection();
+  h.manager.handle(h.seal(1, 9n, [{ msgId: h.id(10), seqNo: 1, body: h.call(1) }]), connection);
+  const out = h.read(1, 9n, connection.packets);
+  const result = out.find((m) => m.o._ === 'rpc_result');
+  assert.deepEqual(result?.o.result, { _: 'rpc_error', errorCode: 500, errorMessage: 'RESULT_TOO_LARGE' });
+});

@@ -21,7 +21,7 @@
 import { loadAuthKey, type LoadedAuthKey } from '../crypto/message.ts';
 import { RpcError, TlError } from '../errors.ts';
 import type { CreatedAuthKey } from '../session/exchange/server.ts';
-import { bodyId, openPacketAnySession, sealPacket, unpackContainer, type OutgoingMessage } from '../session/envelope.ts';
+import { bodyId, maxPacketBody, openPacketAnySession, sealPacket, unpackContainer, type OutgoingMessage } from '../session/envelope.ts';
 import { GZIP_PACKED, MAX_CONTAINER_MESSAGES, MSG_CONTAINER, MSGS_ACK, RPC_RESULT } from '../session/ids.ts';
 import { MsgIdGenerator, SeqNo, randomLong } from '../session/msg-id.ts';
 import { ReceivedMsgIds, type MsgIdVerdict } from '../session/received-ids.ts';
@@ -29,7 +29,7 @@ import { SeqNoHistory } from '../session/seqno-history.ts';
 import { gunzip } from '../tl/binary/gzip.ts';
 import { TlReader } from '../tl/binary/reader.ts';
 import { BOOL_FALSE, BOOL_TRUE } from '../tl/binary/writer.ts';
-import { deserialize } from '../tl/codec.ts';
+import { deserialize, serialize } from '../tl/codec.ts';
 import { MAX_GZIP_OUTPUT } from '../tl/codec/runtime.ts';
 import type { TlObject, TlRequest } from '../tl/generated/types.ts';
 import type { ServerConnection } from './listener.ts';
@@ -161,7 +161,11 @@ export class SessionManager {
     for (const session of this.sessions.values()) {
       if (filter && !filter(session)) continue;
       session.push(update);
-      this.flush(session);
+      try {
+        this.flush(session);
+      } catch {
+        // Never fails for one session's sake: what is not sent stays queued.
+      }
       n++;
     }
     return n;
@@ -478,11 +482,39 @@ export class SessionManager {
     }
   }
 
-  /** Sends up to one container of queued messages on `connection`; false if it could not (then nothing was taken) or the packet was lost. */
+  /**
+   * Sends the queued messages on `connection`, as many packets as their size needs (one for HTTP); false if
+   * it could not (then nothing was taken) or the packet was lost. Never throws: a message too large for
+   * any packet is dropped (a request's answer becomes rpc_error 500 RESULT_TOO_LARGE).
+   */
   private sendOn(session: ServerSession, connection: ServerConnection): boolean {
     const http = connection.description === 'http';
+    // Container: 8 bytes of header; each item 16 bytes of header plus its body (bodies serialized once).
+    const budget = maxPacketBody() - 8;
+    let single = false;
     while (session.outbox.length > 0) {
-      const batch = session.outbox.slice(0, MAX_CONTAINER_MESSAGES - 1);
+      const batch: Queued[] = [];
+      let size = 0;
+      let unreadable: Queued | undefined;
+      for (const q of session.outbox) {
+        if (batch.length >= (single ? 1 : MAX_CONTAINER_MESSAGES - 1)) break;
+        if (!(q.body instanceof Uint8Array)) {
+          try {
+            q.body = serialize(q.body);
+          } catch {
+            unreadable = q;
+            break;
+          }
+        }
+        const item = 16 + q.body.length;
+        if (batch.length > 0 && size + item > budget) break;
+        batch.push(q);
+        size += item;
+      }
+      if (unreadable) {
+        this.dropUnsendable(session, unreadable, 'INTERNAL');
+        continue;
+      }
       let again = false;
       const messages: OutgoingMessage[] = batch.map((q) => {
         // msg_id and seq_no are given once: a message sent again keeps them (the client drops copies by msg_id).
@@ -496,7 +528,19 @@ export class SessionManager {
       const container = messages.length > 1 || again
         ? { msgId: session.msgIds.next(batch.some((q) => q.kind === 'response') ? 'response' : 'push'), seqNo: session.seqNo.next(false) }
         : undefined;
-      const packet = sealPacket({ key: session.key.key, x: 8, salt: session.lastSalt, sessionId: session.sessionId }, messages, container);
+      let packet: Uint8Array<ArrayBuffer>;
+      try {
+        packet = sealPacket({ key: session.key.key, x: 8, salt: session.lastSalt, sessionId: session.sessionId }, messages, container);
+      } catch {
+        if (batch.length > 1) {
+          single = true; // the estimate missed (should not happen): one message per packet
+          continue;
+        }
+        this.dropUnsendable(session, batch[0], 'RESULT_TOO_LARGE');
+        single = false;
+        continue;
+      }
+      single = false;
       const lost = this.options.hooks?.loseSent?.(session) ?? false;
       try {
         if (!lost) connection.send(http ? packet.slice() : packet);
@@ -512,6 +556,14 @@ export class SessionManager {
       if (http) return true; // one answer per HTTP request
     }
     return true;
+  }
+
+  /** A message we cannot send (too large for any packet, or not serializable): dropped; the request it answers gets rpc_error 500. */
+  private dropUnsendable(session: ServerSession, q: Queued, text: string): void {
+    session.outbox.splice(session.outbox.indexOf(q), 1);
+    q.queued = false;
+    if (q.msgId !== undefined) session.sent.unacked.delete(q.msgId);
+    if (q.answers !== undefined) this.rpcError(session, q.answers, 500, text);
   }
 
   /** HTTP: answer this request now if there is something to say; else hold it (http_wait) or answer empty. */
