@@ -131,3 +131,33 @@ test('a message no packet can carry: its request gets rpc_error 500 RESULT_TOO_L
   const result = out.find((m) => m.o._ === 'rpc_result');
   assert.deepEqual(result?.o.result, { _: 'rpc_error', errorCode: 500, errorMessage: 'RESULT_TOO_LARGE' });
 });
+
+test('one auth key opening many sessions forgets its own oldest, never another key\'s session', T, () => {
+  const h = harness({ maxSessions: 100, maxSessionsPerKey: 8 });
+  const first = new FakeConnection();
+  h.manager.handle(h.seal(2, 1000n, [{ msgId: h.id(1), seqNo: 1, body: h.call(1) }]), first);
+  for (let i = 0; i < 300; i++) {
+    h.manager.handle(h.seal(1, BigInt(i + 1), [{ msgId: h.id(1), seqNo: 1, body: h.call(i) }]), new FakeConnection());
+  }
+  const sessions = [...h.manager.allSessions()];
+  assert.ok(sessions.some((s) => s.sessionId === 1000n), 'the other key\'s session is still there');
+  assert.equal(sessions.length, 9);
+  assert.deepEqual(sessions.filter((s) => s.sessionId !== 1000n).map((s) => s.sessionId), [293n, 294n, 295n, 296n, 297n, 298n, 299n, 300n]);
+});
+
+test('a peer that never acknowledges: the stored unacknowledged bytes stay under the budget, the outbox is bounded', T, () => {
+  const budget = 64 << 10;
+  const h = harness({ maxUnackedBytes: budget, maxOutbox: 50 });
+  h.methods.set('help.getCountriesList', (r) => ({ _: 'upload.file', type: { _: 'storage.fileUnknown' }, mtime: 1, bytes: seededBytes((r as { hash: number }).hash, 10_000) } as unknown as TlObject));
+  const connection = new FakeConnection();
+  for (let i = 0; i < 40; i++) {
+    h.manager.handle(h.seal(1, 5n, [{ msgId: h.id(10 + i), seqNo: 2 * i + 1, body: h.call(i) }]), connection);
+  }
+  const session = [...h.manager.allSessions()][0];
+  assert.ok(session.sent.unackedBytes <= budget, `${session.sent.unackedBytes} bytes kept`);
+  assert.ok(session.sent.unacked.size >= 5, 'the newest are kept');
+  // No connection at all: pushed updates pile up in the outbox only up to its cap.
+  h.manager.dropConnections();
+  for (let i = 0; i < 200; i++) session.push({ _: 'updatesTooLong' });
+  assert.equal(session.outbox.length, 50);
+});

@@ -61,6 +61,12 @@ export interface SessionManagerOptions {
   maxSessions?: number;
   /** A request received again whose answer is at least this long gets msg_detailed_info instead of the answer (default 1024). */
   detailedInfoMin?: number;
+  /** Most sessions per auth key; a key's least recently used session is forgotten first (default 64). */
+  maxSessionsPerKey?: number;
+  /** Bytes of unacknowledged messages a session keeps; over it the oldest are dropped (default 4 MiB). */
+  maxUnackedBytes?: number;
+  /** Most messages waiting in a session's outbox; over it the oldest are dropped (default 10 000). */
+  maxOutbox?: number;
 }
 
 interface ServerKey {
@@ -69,6 +75,8 @@ interface ServerKey {
   /** The handshake's salt, accepted for the first 30 minutes. */
   firstSalt: bigint;
   firstSaltUntil: number;
+  /** This key's sessions, least recently used first. */
+  sessions: Map<bigint, ServerSession>;
 }
 
 interface Held {
@@ -82,7 +90,7 @@ export class ServerSession {
   readonly received = new ReceivedMsgIds({ sender: 'client' });
   readonly seqNos = new SeqNoHistory();
   /** Content-related messages until acknowledged, and answers by request. */
-  readonly sent = new SentMessages();
+  readonly sent: SentMessages;
   outbox: Queued[] = [];
   connection?: ServerConnection;
   held: Held[] = [];
@@ -97,8 +105,11 @@ export class ServerSession {
     readonly key: ServerKey,
     readonly sessionId: bigint,
     now: () => number,
+    maxUnackedBytes = 4 << 20,
+    private readonly maxOutbox = 10_000,
   ) {
     this.msgIds = new MsgIdGenerator(now, true);
+    this.sent = new SentMessages(10_000, 4096, maxUnackedBytes);
   }
 
   get authKeyId(): string {
@@ -107,7 +118,15 @@ export class ServerSession {
 
   /** Queues an update (server-initiated message) for this session. */
   push(update: TlObject): void {
-    this.outbox.push({ body: update, content: true, kind: 'push', queued: true });
+    this.enqueue({ body: update, content: true, kind: 'push', queued: true });
+  }
+
+  /** Adds to the outbox; a peer that never reads it loses the oldest messages, not the server's memory. */
+  enqueue(q: Queued): void {
+    this.outbox.push(q);
+    if (this.outbox.length > this.maxOutbox) {
+      for (const dropped of this.outbox.splice(0, this.outbox.length - this.maxOutbox)) dropped.queued = false;
+    }
   }
 
   /** Queues stored messages to go out again (with their msg_ids), before anything new. */
@@ -134,8 +153,10 @@ export class SessionManager {
   /** Registers an auth key made by the AuthKeyServer (its onAuthKey hook). */
   addKey(created: CreatedAuthKey): void {
     const id = hexOf(created.authKeyId);
-    this.keys.get(id)?.key.dispose();
+    const old = this.keys.get(id);
+    old?.key.dispose();
     this.keys.set(id, {
+      sessions: old?.sessions ?? new Map(),
       id,
       key: loadAuthKey(created.authKey),
       firstSalt: new DataView(created.serverSalt.buffer, created.serverSalt.byteOffset, 8).getBigInt64(0, true),
@@ -228,10 +249,15 @@ export class SessionManager {
       // Most recently used last, so eviction takes the oldest.
       this.sessions.delete(name);
       this.sessions.set(name, session);
+      key.sessions.delete(sessionId);
+      key.sessions.set(sessionId, session);
       return session;
     }
-    session = new ServerSession(key, sessionId, this.now);
+    // One key cannot push other clients' sessions out of the global LRU: its own oldest goes first.
+    if (key.sessions.size >= (this.options.maxSessionsPerKey ?? 64)) this.forget(key.sessions.values().next().value as ServerSession);
+    session = new ServerSession(key, sessionId, this.now, this.options.maxUnackedBytes, this.options.maxOutbox);
     this.sessions.set(name, session);
+    key.sessions.set(sessionId, session);
     if (this.sessions.size > (this.options.maxSessions ?? 10_000)) {
       const oldest = this.sessions.values().next().value as ServerSession;
       this.forget(oldest);
@@ -242,6 +268,7 @@ export class SessionManager {
 
   private forget(session: ServerSession): void {
     this.sessions.delete(`${session.key.id}:${session.sessionId}`);
+    if (session.key.sessions.get(session.sessionId) === session) session.key.sessions.delete(session.sessionId);
     clearTimeout(session.disconnectTimer);
     for (const h of session.held) {
       clearTimeout(h.timer);
@@ -305,7 +332,7 @@ export class SessionManager {
 
   private queue(session: ServerSession, q: Queued): void {
     q.queued = true;
-    session.outbox.push(q);
+    session.enqueue(q);
     session.sent.answerQueued(q);
   }
 
@@ -562,7 +589,7 @@ export class SessionManager {
   private dropUnsendable(session: ServerSession, q: Queued, text: string): void {
     session.outbox.splice(session.outbox.indexOf(q), 1);
     q.queued = false;
-    if (q.msgId !== undefined) session.sent.unacked.delete(q.msgId);
+    if (q.msgId !== undefined) session.sent.forget(q.msgId);
     if (q.answers !== undefined) this.rpcError(session, q.answers, 500, text);
   }
 
