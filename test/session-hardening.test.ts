@@ -161,3 +161,24 @@ test('a peer that never acknowledges: the stored unacknowledged bytes stay under
   for (let i = 0; i < 200; i++) session.push({ _: 'updatesTooLong' });
   assert.equal(session.outbox.length, 50);
 });
+
+test('a packet replayed on another connection does not move the session there: pushes still reach the original connection', T, () => {
+  const h = harness();
+  const original = new FakeConnection();
+  const captured = h.seal(1, 11n, [{ msgId: h.id(10), seqNo: 1, body: h.call(1) }]);
+  h.manager.handle(captured, original);
+  assert.ok(h.read(1, 11n, original.packets).some((m) => m.o._ === 'rpc_result'));
+  const replayer = new FakeConnection();
+  h.manager.handle(captured, replayer);
+  original.packets.length = 0;
+  replayer.packets.length = 0;
+  assert.equal(h.manager.push({ _: 'updatesTooLong' }), 1);
+  assert.deepEqual(h.read(1, 11n, original.packets).map((m) => m.o._), ['updatesTooLong']);
+  assert.equal(replayer.packets.length, 0, 'nothing for the replaying connection');
+  assert.equal(h.runs(), 1, 'the replayed call was not run again');
+  // A stale packet for a session that does not exist (msg_id far in the past) does not create one.
+  h.tick(600_000);
+  h.manager.handle(h.seal(1, 12n, [{ msgId: h.id(20), seqNo: 1, body: h.call(2) }]), replayer);
+  assert.equal([...h.manager.allSessions()].length, 1, 'no session for a rejected packet');
+  assert.equal(h.runs(), 1);
+});

@@ -218,19 +218,25 @@ export class SessionManager {
     if (roll < (hooks?.dropRate ?? 0) / 2) return connection.close();
 
     const packet = openPacketAnySession(key.key, payload);
-    const session = this.sessionFor(key, packet.sessionId, firstMsgIdOf(packet));
-    if (connection.description !== 'http' && session.connection !== connection) {
-      // The client is back on a new connection: what it may not have received goes out again.
-      session.connection = connection;
-      session.resend(session.sent.takeForResend());
-    }
+    // A session is made, and moved to this connection, only for a packet that passed every check: a
+    // replayed or stale packet (on any connection) changes nothing but gets its answer where it came from.
+    const existing = this.lookup(key, packet.sessionId);
+    const session = existing ?? new ServerSession(key, packet.sessionId, this.now, this.options.maxUnackedBytes, this.options.maxOutbox);
     session.lastSalt = this.salts.current;
     const request: RequestState = { httpWait: undefined };
+    let accepted = false;
 
     if (this.checkMessage(session, packet.msgId, packet.seqNo, packet.body, true)) {
       if (!this.saltAccepted(key, packet.salt)) {
         this.queue(session, { body: { _: 'bad_server_salt', badMsgId: packet.msgId, badMsgSeqno: packet.seqNo, errorCode: 48, newServerSalt: this.salts.current }, content: false, kind: 'response' });
       } else {
+        accepted = true;
+        if (!existing) this.register(session, firstMsgIdOf(packet));
+        if (connection.description !== 'http' && session.connection !== connection) {
+          // The client is back on a new connection: what it may not have received goes out again.
+          session.connection = connection;
+          session.resend(session.sent.takeForResend());
+        }
         session.received.remember(packet.msgId);
         session.seqNos.record(packet.msgId, packet.seqNo);
         this.handleMessage(session, packet.msgId, packet.seqNo, packet.body, true, request);
@@ -239,31 +245,36 @@ export class SessionManager {
     if (roll < (hooks?.dropRate ?? 0)) return connection.close(); // handled, but the answers wait for the next connection
 
     if (connection.description === 'http') this.answerHttp(session, connection, request.httpWait);
-    else this.flush(session);
+    else if (accepted) this.flush(session);
+    else if (session.outbox.length > 0) this.sendOn(session, connection); // the rejection goes back where it came from
   };
 
-  private sessionFor(key: ServerKey, sessionId: bigint, firstMsgId: bigint): ServerSession {
+  /** The session by key and id, marked most recently used. */
+  private lookup(key: ServerKey, sessionId: bigint): ServerSession | undefined {
     const name = `${key.id}:${sessionId}`;
-    let session = this.sessions.get(name);
+    const session = this.sessions.get(name);
     if (session) {
       // Most recently used last, so eviction takes the oldest.
       this.sessions.delete(name);
       this.sessions.set(name, session);
       key.sessions.delete(sessionId);
       key.sessions.set(sessionId, session);
-      return session;
     }
+    return session;
+  }
+
+  /** Keeps a new session (forgetting the least recently used over the caps) and tells the client it is new. */
+  private register(session: ServerSession, firstMsgId: bigint): void {
+    const key = session.key;
     // One key cannot push other clients' sessions out of the global LRU: its own oldest goes first.
     if (key.sessions.size >= (this.options.maxSessionsPerKey ?? 64)) this.forget(key.sessions.values().next().value as ServerSession);
-    session = new ServerSession(key, sessionId, this.now, this.options.maxUnackedBytes, this.options.maxOutbox);
-    this.sessions.set(name, session);
-    key.sessions.set(sessionId, session);
+    this.sessions.set(`${key.id}:${session.sessionId}`, session);
+    key.sessions.set(session.sessionId, session);
     if (this.sessions.size > (this.options.maxSessions ?? 10_000)) {
       const oldest = this.sessions.values().next().value as ServerSession;
       this.forget(oldest);
     }
     this.queue(session, { body: { _: 'new_session_created', firstMsgId, uniqueId: randomLong(), serverSalt: this.salts.current }, content: true, kind: 'push' });
-    return session;
   }
 
   private forget(session: ServerSession): void {
