@@ -182,3 +182,12 @@ test('a packet replayed on another connection does not move the session there: p
   assert.equal([...h.manager.allSessions()].length, 1, 'no session for a rejected packet');
   assert.equal(h.runs(), 1);
 });
+
+test('ping_delay_disconnect with a huge disconnect_delay does not close the connection at once', T, async () => {
+  const h = harness();
+  const connection = new FakeConnection();
+  h.manager.handle(h.seal(1, 13n, [{ msgId: h.id(10), seqNo: 0, body: { _: 'ping_delay_disconnect', pingId: 1n, disconnectDelay: 2_147_483_647 } }]), connection);
+  assert.ok(h.read(1, 13n, connection.packets).some((m) => m.o._ === 'pong'));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(connection.closed, false);
+});

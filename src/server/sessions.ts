@@ -396,7 +396,8 @@ export class SessionManager {
         else this.queue(session, { body: { _: 'pong', msgId, pingId: o.pingId }, content: false, kind: 'response' });
         clearTimeout(session.disconnectTimer);
         const connection = session.connection;
-        session.disconnectTimer = setTimeout(() => connection?.close(), Math.max(1, o.disconnectDelay) * 1000);
+        // Clamped: setTimeout turns delays above 2^31-1 ms into 1 ms.
+        session.disconnectTimer = setTimeout(() => connection?.close(), Math.min(Math.max(1, o.disconnectDelay), MAX_DISCONNECT_DELAY) * 1000);
         session.disconnectTimer.unref?.();
         return;
       }
@@ -642,6 +643,9 @@ function firstMsgIdOf(packet: { msgId: bigint; body: Uint8Array }): bigint {
   }
   return first;
 }
+
+/** The longest ping_delay_disconnect delay honoured, in seconds. */
+const MAX_DISCONNECT_DELAY = 3600;
 
 /** Ids of the MTProto service messages that are not RPC queries (may have an even seq_no). */
 const PING = 0x7abe77ec;
