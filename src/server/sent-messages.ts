@@ -24,12 +24,15 @@ export interface Queued {
 export class SentMessages {
   /** Content-related messages sent and not yet acknowledged, by msg_id, oldest first. */
   readonly unacked = new Map<bigint, Queued>();
+  /** Serialized bytes of the unacknowledged messages (bounded by maxUnackedBytes). */
+  unackedBytes = 0;
   /** Answers by the msg_id of the request (kept after the ack too, for msg_detailed_info). */
   private readonly answers = new Map<bigint, Queued>();
 
   constructor(
     private readonly maxUnacked = 10_000,
     private readonly maxAnswers = 4096,
+    private readonly maxUnackedBytes = 4 << 20,
   ) {}
 
   /** Notes an answer as soon as it is queued (a request sent again before it went out then waits for it). */
@@ -47,8 +50,21 @@ export class SentMessages {
   sent(q: Queued): void {
     q.queued = false;
     if (!q.content || q.acked) return;
+    if (this.unacked.has(q.msgId!)) return; // sent again: counted already
     this.unacked.set(q.msgId!, q);
-    if (this.unacked.size > this.maxUnacked) this.unacked.delete(this.unacked.keys().next().value as bigint);
+    this.unackedBytes += bodySize(q);
+    // A peer that never acknowledges costs at most this much: the oldest are forgotten first.
+    while (this.unacked.size > this.maxUnacked || (this.unackedBytes > this.maxUnackedBytes && this.unacked.size > 1)) {
+      this.forget(this.unacked.keys().next().value as bigint);
+    }
+  }
+
+  /** Stops keeping an unacknowledged message (dropped: too large, or over the budget). */
+  forget(msgId: bigint): void {
+    const q = this.unacked.get(msgId);
+    if (!q) return;
+    this.unacked.delete(msgId);
+    this.unackedBytes -= bodySize(q);
   }
 
   ack(msgIds: readonly bigint[]): void {
@@ -56,7 +72,7 @@ export class SentMessages {
       const q = this.unacked.get(id);
       if (!q) continue;
       q.acked = true;
-      this.unacked.delete(id);
+      this.forget(id);
     }
   }
 

@@ -21,7 +21,7 @@
 import { loadAuthKey, type LoadedAuthKey } from '../crypto/message.ts';
 import { RpcError, TlError } from '../errors.ts';
 import type { CreatedAuthKey } from '../session/exchange/server.ts';
-import { bodyId, openPacketAnySession, sealPacket, unpackContainer, type OutgoingMessage } from '../session/envelope.ts';
+import { bodyId, maxPacketBody, openPacketAnySession, sealPacket, unpackContainer, type OutgoingMessage } from '../session/envelope.ts';
 import { GZIP_PACKED, MAX_CONTAINER_MESSAGES, MSG_CONTAINER, MSGS_ACK, RPC_RESULT } from '../session/ids.ts';
 import { MsgIdGenerator, SeqNo, randomLong } from '../session/msg-id.ts';
 import { ReceivedMsgIds, type MsgIdVerdict } from '../session/received-ids.ts';
@@ -29,7 +29,7 @@ import { SeqNoHistory } from '../session/seqno-history.ts';
 import { gunzip } from '../tl/binary/gzip.ts';
 import { TlReader } from '../tl/binary/reader.ts';
 import { BOOL_FALSE, BOOL_TRUE } from '../tl/binary/writer.ts';
-import { deserialize } from '../tl/codec.ts';
+import { deserialize, serialize } from '../tl/codec.ts';
 import { MAX_GZIP_OUTPUT } from '../tl/codec/runtime.ts';
 import type { TlObject, TlRequest } from '../tl/generated/types.ts';
 import type { ServerConnection } from './listener.ts';
@@ -61,6 +61,12 @@ export interface SessionManagerOptions {
   maxSessions?: number;
   /** A request received again whose answer is at least this long gets msg_detailed_info instead of the answer (default 1024). */
   detailedInfoMin?: number;
+  /** Most sessions per auth key; a key's least recently used session is forgotten first (default 64). */
+  maxSessionsPerKey?: number;
+  /** Bytes of unacknowledged messages a session keeps; over it the oldest are dropped (default 4 MiB). */
+  maxUnackedBytes?: number;
+  /** Most messages waiting in a session's outbox; over it the oldest are dropped (default 10 000). */
+  maxOutbox?: number;
 }
 
 interface ServerKey {
@@ -69,6 +75,8 @@ interface ServerKey {
   /** The handshake's salt, accepted for the first 30 minutes. */
   firstSalt: bigint;
   firstSaltUntil: number;
+  /** This key's sessions, least recently used first. */
+  sessions: Map<bigint, ServerSession>;
 }
 
 interface Held {
@@ -82,7 +90,7 @@ export class ServerSession {
   readonly received = new ReceivedMsgIds({ sender: 'client' });
   readonly seqNos = new SeqNoHistory();
   /** Content-related messages until acknowledged, and answers by request. */
-  readonly sent = new SentMessages();
+  readonly sent: SentMessages;
   outbox: Queued[] = [];
   connection?: ServerConnection;
   held: Held[] = [];
@@ -97,8 +105,11 @@ export class ServerSession {
     readonly key: ServerKey,
     readonly sessionId: bigint,
     now: () => number,
+    maxUnackedBytes = 4 << 20,
+    private readonly maxOutbox = 10_000,
   ) {
     this.msgIds = new MsgIdGenerator(now, true);
+    this.sent = new SentMessages(10_000, 4096, maxUnackedBytes);
   }
 
   get authKeyId(): string {
@@ -107,7 +118,15 @@ export class ServerSession {
 
   /** Queues an update (server-initiated message) for this session. */
   push(update: TlObject): void {
-    this.outbox.push({ body: update, content: true, kind: 'push', queued: true });
+    this.enqueue({ body: update, content: true, kind: 'push', queued: true });
+  }
+
+  /** Adds to the outbox; a peer that never reads it loses the oldest messages, not the server's memory. */
+  enqueue(q: Queued): void {
+    this.outbox.push(q);
+    if (this.outbox.length > this.maxOutbox) {
+      for (const dropped of this.outbox.splice(0, this.outbox.length - this.maxOutbox)) dropped.queued = false;
+    }
   }
 
   /** Queues stored messages to go out again (with their msg_ids), before anything new. */
@@ -134,8 +153,10 @@ export class SessionManager {
   /** Registers an auth key made by the AuthKeyServer (its onAuthKey hook). */
   addKey(created: CreatedAuthKey): void {
     const id = hexOf(created.authKeyId);
-    this.keys.get(id)?.key.dispose();
+    const old = this.keys.get(id);
+    old?.key.dispose();
     this.keys.set(id, {
+      sessions: old?.sessions ?? new Map(),
       id,
       key: loadAuthKey(created.authKey),
       firstSalt: new DataView(created.serverSalt.buffer, created.serverSalt.byteOffset, 8).getBigInt64(0, true),
@@ -161,7 +182,11 @@ export class SessionManager {
     for (const session of this.sessions.values()) {
       if (filter && !filter(session)) continue;
       session.push(update);
-      this.flush(session);
+      try {
+        this.flush(session);
+      } catch {
+        // Never fails for one session's sake: what is not sent stays queued.
+      }
       n++;
     }
     return n;
@@ -193,19 +218,25 @@ export class SessionManager {
     if (roll < (hooks?.dropRate ?? 0) / 2) return connection.close();
 
     const packet = openPacketAnySession(key.key, payload);
-    const session = this.sessionFor(key, packet.sessionId, packet.msgId);
-    if (connection.description !== 'http' && session.connection !== connection) {
-      // The client is back on a new connection: what it may not have received goes out again.
-      session.connection = connection;
-      session.resend(session.sent.takeForResend());
-    }
+    // A session is made, and moved to this connection, only for a packet that passed every check: a
+    // replayed or stale packet (on any connection) changes nothing but gets its answer where it came from.
+    const existing = this.lookup(key, packet.sessionId);
+    const session = existing ?? new ServerSession(key, packet.sessionId, this.now, this.options.maxUnackedBytes, this.options.maxOutbox);
     session.lastSalt = this.salts.current;
     const request: RequestState = { httpWait: undefined };
+    let accepted = false;
 
     if (this.checkMessage(session, packet.msgId, packet.seqNo, packet.body, true)) {
       if (!this.saltAccepted(key, packet.salt)) {
         this.queue(session, { body: { _: 'bad_server_salt', badMsgId: packet.msgId, badMsgSeqno: packet.seqNo, errorCode: 48, newServerSalt: this.salts.current }, content: false, kind: 'response' });
       } else {
+        accepted = true;
+        if (!existing) this.register(session, firstMsgIdOf(packet));
+        if (connection.description !== 'http' && session.connection !== connection) {
+          // The client is back on a new connection: what it may not have received goes out again.
+          session.connection = connection;
+          session.resend(session.sent.takeForResend());
+        }
         session.received.remember(packet.msgId);
         session.seqNos.record(packet.msgId, packet.seqNo);
         this.handleMessage(session, packet.msgId, packet.seqNo, packet.body, true, request);
@@ -214,30 +245,41 @@ export class SessionManager {
     if (roll < (hooks?.dropRate ?? 0)) return connection.close(); // handled, but the answers wait for the next connection
 
     if (connection.description === 'http') this.answerHttp(session, connection, request.httpWait);
-    else this.flush(session);
+    else if (accepted) this.flush(session);
+    else if (session.outbox.length > 0) this.sendOn(session, connection); // the rejection goes back where it came from
   };
 
-  private sessionFor(key: ServerKey, sessionId: bigint, firstMsgId: bigint): ServerSession {
+  /** The session by key and id, marked most recently used. */
+  private lookup(key: ServerKey, sessionId: bigint): ServerSession | undefined {
     const name = `${key.id}:${sessionId}`;
-    let session = this.sessions.get(name);
+    const session = this.sessions.get(name);
     if (session) {
       // Most recently used last, so eviction takes the oldest.
       this.sessions.delete(name);
       this.sessions.set(name, session);
-      return session;
+      key.sessions.delete(sessionId);
+      key.sessions.set(sessionId, session);
     }
-    session = new ServerSession(key, sessionId, this.now);
-    this.sessions.set(name, session);
+    return session;
+  }
+
+  /** Keeps a new session (forgetting the least recently used over the caps) and tells the client it is new. */
+  private register(session: ServerSession, firstMsgId: bigint): void {
+    const key = session.key;
+    // One key cannot push other clients' sessions out of the global LRU: its own oldest goes first.
+    if (key.sessions.size >= (this.options.maxSessionsPerKey ?? 64)) this.forget(key.sessions.values().next().value as ServerSession);
+    this.sessions.set(`${key.id}:${session.sessionId}`, session);
+    key.sessions.set(session.sessionId, session);
     if (this.sessions.size > (this.options.maxSessions ?? 10_000)) {
       const oldest = this.sessions.values().next().value as ServerSession;
       this.forget(oldest);
     }
     this.queue(session, { body: { _: 'new_session_created', firstMsgId, uniqueId: randomLong(), serverSalt: this.salts.current }, content: true, kind: 'push' });
-    return session;
   }
 
   private forget(session: ServerSession): void {
     this.sessions.delete(`${session.key.id}:${session.sessionId}`);
+    if (session.key.sessions.get(session.sessionId) === session) session.key.sessions.delete(session.sessionId);
     clearTimeout(session.disconnectTimer);
     for (const h of session.held) {
       clearTimeout(h.timer);
@@ -301,7 +343,7 @@ export class SessionManager {
 
   private queue(session: ServerSession, q: Queued): void {
     q.queued = true;
-    session.outbox.push(q);
+    session.enqueue(q);
     session.sent.answerQueued(q);
   }
 
@@ -354,7 +396,8 @@ export class SessionManager {
         else this.queue(session, { body: { _: 'pong', msgId, pingId: o.pingId }, content: false, kind: 'response' });
         clearTimeout(session.disconnectTimer);
         const connection = session.connection;
-        session.disconnectTimer = setTimeout(() => connection?.close(), Math.max(1, o.disconnectDelay) * 1000);
+        // Clamped: setTimeout turns delays above 2^31-1 ms into 1 ms.
+        session.disconnectTimer = setTimeout(() => connection?.close(), Math.min(Math.max(1, o.disconnectDelay), MAX_DISCONNECT_DELAY) * 1000);
         session.disconnectTimer.unref?.();
         return;
       }
@@ -478,11 +521,39 @@ export class SessionManager {
     }
   }
 
-  /** Sends up to one container of queued messages on `connection`; false if it could not (then nothing was taken) or the packet was lost. */
+  /**
+   * Sends the queued messages on `connection`, as many packets as their size needs (one for HTTP); false if
+   * it could not (then nothing was taken) or the packet was lost. Never throws: a message too large for
+   * any packet is dropped (a request's answer becomes rpc_error 500 RESULT_TOO_LARGE).
+   */
   private sendOn(session: ServerSession, connection: ServerConnection): boolean {
     const http = connection.description === 'http';
+    // Container: 8 bytes of header; each item 16 bytes of header plus its body (bodies serialized once).
+    const budget = maxPacketBody() - 8;
+    let single = false;
     while (session.outbox.length > 0) {
-      const batch = session.outbox.slice(0, MAX_CONTAINER_MESSAGES - 1);
+      const batch: Queued[] = [];
+      let size = 0;
+      let unreadable: Queued | undefined;
+      for (const q of session.outbox) {
+        if (batch.length >= (single ? 1 : MAX_CONTAINER_MESSAGES - 1)) break;
+        if (!(q.body instanceof Uint8Array)) {
+          try {
+            q.body = serialize(q.body);
+          } catch {
+            unreadable = q;
+            break;
+          }
+        }
+        const item = 16 + q.body.length;
+        if (batch.length > 0 && size + item > budget) break;
+        batch.push(q);
+        size += item;
+      }
+      if (unreadable) {
+        this.dropUnsendable(session, unreadable, 'INTERNAL');
+        continue;
+      }
       let again = false;
       const messages: OutgoingMessage[] = batch.map((q) => {
         // msg_id and seq_no are given once: a message sent again keeps them (the client drops copies by msg_id).
@@ -496,7 +567,19 @@ export class SessionManager {
       const container = messages.length > 1 || again
         ? { msgId: session.msgIds.next(batch.some((q) => q.kind === 'response') ? 'response' : 'push'), seqNo: session.seqNo.next(false) }
         : undefined;
-      const packet = sealPacket({ key: session.key.key, x: 8, salt: session.lastSalt, sessionId: session.sessionId }, messages, container);
+      let packet: Uint8Array<ArrayBuffer>;
+      try {
+        packet = sealPacket({ key: session.key.key, x: 8, salt: session.lastSalt, sessionId: session.sessionId }, messages, container);
+      } catch {
+        if (batch.length > 1) {
+          single = true; // the estimate missed (should not happen): one message per packet
+          continue;
+        }
+        this.dropUnsendable(session, batch[0], 'RESULT_TOO_LARGE');
+        single = false;
+        continue;
+      }
+      single = false;
       const lost = this.options.hooks?.loseSent?.(session) ?? false;
       try {
         if (!lost) connection.send(http ? packet.slice() : packet);
@@ -512,6 +595,14 @@ export class SessionManager {
       if (http) return true; // one answer per HTTP request
     }
     return true;
+  }
+
+  /** A message we cannot send (too large for any packet, or not serializable): dropped; the request it answers gets rpc_error 500. */
+  private dropUnsendable(session: ServerSession, q: Queued, text: string): void {
+    session.outbox.splice(session.outbox.indexOf(q), 1);
+    q.queued = false;
+    if (q.msgId !== undefined) session.sent.forget(q.msgId);
+    if (q.answers !== undefined) this.rpcError(session, q.answers, 500, text);
   }
 
   /** HTTP: answer this request now if there is something to say; else hold it (http_wait) or answer empty. */
@@ -540,6 +631,21 @@ export class SessionManager {
 interface RequestState {
   httpWait?: { maxDelay: number; waitAfter: number; maxWait: number };
 }
+
+/** The lowest msg_id in a packet: a container's items have lower ids than the container itself. */
+function firstMsgIdOf(packet: { msgId: bigint; body: Uint8Array }): bigint {
+  if (bodyId(packet.body) !== MSG_CONTAINER) return packet.msgId;
+  let first = packet.msgId;
+  try {
+    for (const item of unpackContainer(packet.body, packet.msgId)) if (item.msgId < first) first = item.msgId;
+  } catch {
+    // A bad container is answered with 64 later; its own msg_id will do here.
+  }
+  return first;
+}
+
+/** The longest ping_delay_disconnect delay honoured, in seconds. */
+const MAX_DISCONNECT_DELAY = 3600;
 
 /** Ids of the MTProto service messages that are not RPC queries (may have an even seq_no). */
 const PING = 0x7abe77ec;
