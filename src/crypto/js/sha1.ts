@@ -1,10 +1,10 @@
 // SHA-1 (FIPS 180-4) in plain TypeScript: the pure-TS twin of the core's sha1.
 import { checkBytes } from '../../../bindings/checks.ts';
+import { mdHash } from './md-hash.ts';
 
 // Reused scratch (JS is single-threaded and nothing here re-enters).
 const H = new Int32Array(5);
 const W = new Int32Array(80);
-const TAIL = new Uint8Array(128);
 
 function compress(bytes: Uint8Array, offset: number, end: number): void {
   let h0 = H[0], h1 = H[1], h2 = H[2], h3 = H[3], h4 = H[4];
@@ -36,25 +36,5 @@ function compress(bytes: Uint8Array, offset: number, end: number): void {
 export function sha1(data: Uint8Array): Uint8Array<ArrayBuffer> {
   checkBytes('data', data);
   H[0] = 0x67452301; H[1] = 0xefcdab89; H[2] = 0x98badcfe; H[3] = 0x10325476; H[4] = 0xc3d2e1f0;
-  const n = data.length;
-  const full = n - (n % 64);
-  compress(data, 0, full);
-  const rest = n - full;
-  const tailLen = rest < 56 ? 64 : 128;
-  TAIL.fill(0);
-  TAIL.set(data.subarray(full), 0);
-  TAIL[rest] = 0x80;
-  // Bit length as a 64-bit big-endian integer (n < 2^53, so split into high and low words).
-  const bitsHigh = Math.floor(n / 0x20000000), bitsLow = (n * 8) >>> 0;
-  for (let i = 0; i < 4; i++) {
-    TAIL[tailLen - 8 + i] = bitsHigh >>> (24 - 8 * i);
-    TAIL[tailLen - 4 + i] = bitsLow >>> (24 - 8 * i);
-  }
-  compress(TAIL, 0, tailLen);
-  const out = new Uint8Array(20);
-  for (let i = 0; i < 5; i++) {
-    const v = H[i];
-    out[i * 4] = v >>> 24; out[i * 4 + 1] = v >>> 16; out[i * 4 + 2] = v >>> 8; out[i * 4 + 3] = v;
-  }
-  return out;
+  return mdHash(data, H, compress);
 }

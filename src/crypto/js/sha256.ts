@@ -1,5 +1,6 @@
 // SHA-256 (FIPS 180-4) in plain TypeScript: the pure-TS twin of the core's sha256.
 import { checkBytes } from '../../../bindings/checks.ts';
+import { mdHash } from './md-hash.ts';
 
 const K = Int32Array.from([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -16,7 +17,6 @@ const IV = Int32Array.from([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x51
 // Reused scratch (JS is single-threaded and nothing here re-enters).
 const H = new Int32Array(8);
 const W = new Int32Array(64);
-const TAIL = new Uint8Array(128);
 
 function compress(bytes: Uint8Array, offset: number, end: number): void {
   let h0 = H[0], h1 = H[1], h2 = H[2], h3 = H[3], h4 = H[4], h5 = H[5], h6 = H[6], h7 = H[7];
@@ -49,25 +49,5 @@ function compress(bytes: Uint8Array, offset: number, end: number): void {
 export function sha256(data: Uint8Array): Uint8Array<ArrayBuffer> {
   checkBytes('data', data);
   H.set(IV);
-  const n = data.length;
-  const full = n - (n % 64);
-  compress(data, 0, full);
-  const rest = n - full;
-  const tailLen = rest < 56 ? 64 : 128;
-  TAIL.fill(0);
-  TAIL.set(data.subarray(full), 0);
-  TAIL[rest] = 0x80;
-  // Bit length as a 64-bit big-endian integer (n < 2^53, so split into high and low words).
-  const bitsHigh = Math.floor(n / 0x20000000), bitsLow = (n * 8) >>> 0;
-  for (let i = 0; i < 4; i++) {
-    TAIL[tailLen - 8 + i] = bitsHigh >>> (24 - 8 * i);
-    TAIL[tailLen - 4 + i] = bitsLow >>> (24 - 8 * i);
-  }
-  compress(TAIL, 0, tailLen);
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 8; i++) {
-    const v = H[i];
-    out[i * 4] = v >>> 24; out[i * 4 + 1] = v >>> 16; out[i * 4 + 2] = v >>> 8; out[i * 4 + 3] = v;
-  }
-  return out;
+  return mdHash(data, H, compress);
 }
