@@ -30,3 +30,9 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
   return typeof value;
 }
+
+/** A 64-bit wire value given as bigint: signed or unsigned form accepted, anything wider refused (never wrapped). */
+export function checkInt64(name: string, value: unknown): asserts value is bigint {
+  checkBigInt(name, value);
+  if (value < -(1n << 63n) || value >= 1n << 64n) throw new RangeError(`${name} must fit in 64 bits, got ${value}`);
+}

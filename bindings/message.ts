@@ -9,7 +9,7 @@
 // Auth keys are loaded once (loadAuthKey) into a core slot with their auth_key_id; a handle whose slot
 // was taken by another key reloads itself (264 bytes, no hashing) on its next use. A raw 256-byte key may
 // be passed instead of a handle: it is copied in and its id hashed on every call (about 1 µs more).
-import { checkBigInt, checkBlocks, checkBytes, checkLength } from './checks.ts';
+import { checkBlocks, checkBytes, checkInt64, checkLength } from './checks.ts';
 import { checkRegion } from './region.ts';
 import { core, type Core } from './wasm.ts';
 
@@ -184,7 +184,7 @@ export function decryptMessageInPlace(offset: number, length: number, key: Loade
   const k = getKit();
   checkRegion(k.w, offset, length);
   checkX(x);
-  if (sessionId !== 'any') checkBigInt('sessionId', sessionId);
+  if (sessionId !== 'any') checkInt64('sessionId', sessionId);
   const slot = slotOf(k, key);
   k.dv.setBigInt64(k.session, sessionId === 'any' ? 0n : sessionId, true);
   k.dv.setUint32(k.session + 8, sessionId === 'any' ? 1 : 0, true);

@@ -267,6 +267,9 @@ test('hostile lengths and arguments: typed errors naming the argument, core stat
     assert.throws(() => impl.encryptMessage(key, new Uint8Array(32), 0), /plaintextLength/);
     assert.throws(() => impl.encryptMessage(key, new Uint8Array(48), 4 as 0), /x must be/);
     assert.throws(() => impl.decryptMessage(key, good, 8, 1 as unknown as bigint), TypeError);
+    // A session id wider than 64 bits is refused, not wrapped onto another session.
+    assert.throws(() => impl.decryptMessage(key, good, 8, 1n << 64n), /sessionId must fit in 64 bits/);
+    assert.throws(() => impl.decryptMessage(key, good, 8, -(1n << 63n) - 1n), /sessionId must fit in 64 bits/);
     assert.throws(() => impl.decryptMessage(key, 'x' as unknown as Uint8Array, 8, 1n), TypeError);
     assert.throws(() => impl.encryptMessageInPlace(-1, 48, key, 0), /offset/);
     assert.throws(() => impl.encryptMessageInPlace(offset + 1.5, 48, key, 0), /offset/);

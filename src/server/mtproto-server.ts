@@ -28,6 +28,11 @@ export interface MtprotoServerOptions {
   hooks?: SessionHooks;
   /** A request received again whose answer is at least this long gets msg_detailed_info instead (default 1024). */
   detailedInfoMin?: number;
+  /** Per-peer limits (defaults 10 000 sessions, 64 per auth key, 4 MiB unacked per session, 10 000 queued): see SessionManager. */
+  maxSessions?: number;
+  maxSessionsPerKey?: number;
+  maxUnackedBytes?: number;
+  maxOutbox?: number;
   onAuthKey?(key: CreatedAuthKey): void;
   /** Every rejected packet or connection, with the reason. */
   onError?(error: Error): void;
@@ -62,7 +67,13 @@ export class MtprotoServer {
       { host: address.host, port: options.port, secrets: options.secrets, onError: onError && ((e) => onError(e)) },
       handshakeService({ authKeys, onEncrypted: (payload, connection) => sessions.handle(payload, connection), onError: onError && ((e) => onError(e)) }),
     );
-    sessions = new SessionManager({ host: listener.host, port: listener.port, dcId: options.dcId ?? 2, methods, now, hooks: options.hooks, detailedInfoMin: options.detailedInfoMin });
+    sessions = new SessionManager({ host: listener.host, port: listener.port, dcId: options.dcId ?? 2, methods, now, hooks: options.hooks,
+      detailedInfoMin: options.detailedInfoMin,
+      maxSessions: options.maxSessions,
+      maxSessionsPerKey: options.maxSessionsPerKey,
+      maxUnackedBytes: options.maxUnackedBytes,
+      maxOutbox: options.maxOutbox,
+    });
     const { n, e, fingerprint } = options.privateKey;
     return new MtprotoServer(listener, sessions, authKeys, { n, e, fingerprint });
   }

@@ -1,7 +1,7 @@
 // Pure-TS twin of bindings/message.ts: MTProto 2.0 message encryption/decryption with the js SHA and AES
 // twins, same names, signatures, checks and results. Its "arena" is a plain 4 MiB Uint8Array of its own
 // (messageArena()), so code written against the in-place API runs unchanged on either build.
-import { checkBigInt, checkBlocks, checkBytes, checkLength } from '../../../bindings/checks.ts';
+import { checkBlocks, checkBytes, checkInt64, checkLength } from '../../../bindings/checks.ts';
 import {
   MESSAGE_CHECKS, MESSAGE_HEADER_SIZE, PLAINTEXT_HEADER_SIZE, firstFailedCheck,
   type LoadedAuthKey, type MessageArena, type MessageCheck, type MessageRegion,
@@ -172,7 +172,7 @@ export function decryptMessageInPlace(offset: number, length: number, key: Loade
   const view = getArena();
   checkOffset(view, offset, length);
   checkX(x);
-  if (sessionId !== 'any') checkBigInt('sessionId', sessionId);
+  if (sessionId !== 'any') checkInt64('sessionId', sessionId);
   return decryptAt(view, offset, length, key, x, sessionId);
 }
 
@@ -192,7 +192,7 @@ export function decryptMessage(key: LoadedAuthKey | Uint8Array, packet: Uint8Arr
   checkBytes('packet', packet);
   if (packet.length > IO_SIZE) throw new RangeError(`packet must be at most ${IO_SIZE} bytes, got ${packet.length}`);
   checkX(x);
-  if (sessionId !== 'any') checkBigInt('sessionId', sessionId);
+  if (sessionId !== 'any') checkInt64('sessionId', sessionId);
   const buf = (io ??= new Uint8Array(IO_SIZE));
   buf.set(packet);
   const r = decryptAt(buf, 0, packet.length, key, x, sessionId);
