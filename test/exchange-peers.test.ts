@@ -18,17 +18,14 @@ import { generateServerKey } from '../src/server/server-key.ts';
 import { parseMtproxySecret } from '../src/transport/mtproxy.ts';
 import { withTimeout } from './helpers/exchange.ts';
 import { AuthKeyStore, queryChain, type FirstMessage } from './helpers/first-message.ts';
-import { forceNextGramjsDhExponent, gramjsAuthKeyBytes, isLeadingZeroKeyFailure, restoreGramjsRandom } from './helpers/gramjs.ts';
+import { forceNextGramjsDhExponent, forcedConnection, gramjsAuthKeyBytes, gramjsClient, isLeadingZeroKeyFailure, restoreGramjsRandom } from './helpers/gramjs.ts';
 import { seededBytes } from './helpers/random.ts';
 
 const require = createRequire(import.meta.url);
-const { TelegramClient } = require('telegram');
-const { StringSession } = require('telegram/sessions');
 const network = require('telegram/network');
 const { ConnectionTCPMTProxyAbridged } = require('telegram/network/connection/TCPMTProxy');
 const { _serverKeys } = require('telegram/crypto/RSA');
 const bigInt = require('big-integer');
-const { Logger, LogLevel } = require('telegram/extensions/Logger');
 const { PromisedWebSockets } = require('telegram/extensions/PromisedWebSockets');
 
 const SECRET = 'fedcba9876543210fedcba9876543210';
@@ -78,30 +75,12 @@ after(() => {
 });
 
 /** GramJS takes the port from its session only for WSS; force ours. */
-function forced(Base: new (options: object) => object): new (options: object) => object {
-  return class extends Base {
-    constructor(options: object) {
-      super({ ...options, ip: '127.0.0.1', port: listener.port });
-    }
-  };
-}
+const forced = (Base: new (options: object) => object) => forcedConnection(Base, listener.port);
 
 /** Runs one GramJS client to its first encrypted message; returns the attempts GramJS lost to the leading-zero defect. */
 async function gramjsExchange(options: object, expectedTransport: string): Promise<CreatedAuthKey[]> {
-  const client = new TelegramClient(new StringSession(''), 12345, '0123456789abcdef0123456789abcdef', {
-    // GramJS retries the whole connect (on the same connection: a new key exchange) after a failed attempt.
-    connectionRetries: GRAMJS_ATTEMPTS,
-    retryDelay: 0,
-    autoReconnect: false,
-    timeout: 5,
-    baseLogger: new Logger(LogLevel.NONE),
-    deviceModel: 'mtproto-wasm test',
-    systemVersion: 'loopback',
-    appVersion: '9.9',
-    ...options,
-  });
-  // The session stores the port as int16 (a high loopback port overflows it); the connection class forces ours.
-  client.session.setDC(2, '127.0.0.1', 443);
+  // GramJS retries the whole connect (on the same connection: a new key exchange) after a failed attempt.
+  const client = gramjsClient(GRAMJS_ATTEMPTS, options);
   createdKeys = [];
   const lostToDefect: CreatedAuthKey[] = [];
   const received = new Promise<Received>((resolve, reject) => {

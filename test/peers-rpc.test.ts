@@ -20,17 +20,15 @@ import { parseMtproxySecret } from '../src/transport/mtproxy.ts';
 import type { RsaPrivateKey } from '../src/crypto/rsa.ts';
 import type { CreatedAuthKey } from '../src/session/exchange/server.ts';
 import { withTimeout } from './helpers/exchange.ts';
-import { isLeadingZeroKeyFailure } from './helpers/gramjs.ts';
+import { forcedConnection, gramjsClient, isLeadingZeroKeyFailure } from './helpers/gramjs.ts';
 import { fumanTcp, mtcuteClient, tcpTransport, webSocketTransport } from './helpers/mtcute.ts';
 
 const require = createRequire(import.meta.url);
-const { TelegramClient, Api } = require('telegram');
-const { StringSession } = require('telegram/sessions');
+const { Api } = require('telegram');
 const network = require('telegram/network');
 const { ConnectionTCPMTProxyAbridged } = require('telegram/network/connection/TCPMTProxy');
 const { _serverKeys } = require('telegram/crypto/RSA');
 const bigInt = require('big-integer');
-const { Logger, LogLevel } = require('telegram/extensions/Logger');
 const { PromisedWebSockets } = require('telegram/extensions/PromisedWebSockets');
 
 const SECRET = 'fedcba9876543210fedcba9876543210';
@@ -103,32 +101,12 @@ function checkConfig(config: Record<string, unknown>, port: number): void {
 
 type GramObject = any;
 
-/** GramJS takes the port from its session only for WSS; force ours. */
-function forced(Base: new (options: object) => object, port: number): new (options: object) => object {
-  return class extends Base {
-    constructor(options: object) {
-      super({ ...options, ip: '127.0.0.1', port });
-    }
-  };
-}
 
 async function gramjsRpc(options: (port: number) => object, expectedTransport: string): Promise<void> {
   const { server, errors, keys } = await startServer();
-  const client = new TelegramClient(new StringSession(''), 12345, '0123456789abcdef0123456789abcdef', {
-    // GramJS 2.26 drops a leading zero byte of g^ab (test/helpers/gramjs.ts), so 1 exchange in 256 fails
-    // its own new_nonce_hash check against any server; it then starts a new exchange. Only that is forgiven.
-    connectionRetries: 3,
-    retryDelay: 0,
-    autoReconnect: false,
-    timeout: 5,
-    baseLogger: new Logger(LogLevel.NONE),
-    deviceModel: 'mtproto-wasm test',
-    systemVersion: 'loopback',
-    appVersion: '9.9',
-    ...options(server.port),
-  });
-  // The session stores the port as int16 (a high loopback port overflows it); the connection class forces ours.
-  client.session.setDC(2, '127.0.0.1', 443);
+  // GramJS 2.26 drops a leading zero byte of g^ab (test/helpers/gramjs.ts), so 1 exchange in 256 fails
+  // its own new_nonce_hash check against any server; it then starts a new exchange. Only that is forgiven.
+  const client = gramjsClient(3, options(server.port));
   const clientErrors: string[] = [];
   client._errorHandler = async (error: Error) => {
     if (!isLeadingZeroKeyFailure(error, keys.at(-1))) clientErrors.push(error.message);
@@ -170,14 +148,14 @@ const gramjsTcp = [
 ] as const;
 for (const [name, seen] of gramjsTcp) {
   test(`GramJS 2.26 over ${name}: key, help.getConfig, help.getNearestDc, ping through our session layer`, { timeout: 20_000 }, () =>
-    gramjsRpc((port) => ({ connection: forced(network[name], port) }), seen));
+    gramjsRpc((port) => ({ connection: forcedConnection(network[name], port) }), seen));
 }
 
 test('GramJS 2.26 through MTProxy (plain secret): key, help.getConfig, help.getNearestDc, ping', { timeout: 20_000 }, () =>
   gramjsRpc((port) => ({ proxy: { ip: '127.0.0.1', port, secret: SECRET, MTProxy: true }, connection: ConnectionTCPMTProxyAbridged }), 'tcp/obfuscated/abridged'));
 
 test('GramJS 2.26 over WebSocket (/apiws, obfuscated abridged): key, help.getConfig, help.getNearestDc, ping', { timeout: 20_000 }, () =>
-  gramjsRpc((port) => ({ connection: forced(network.ConnectionTCPObfuscated, port), networkSocket: PromisedWebSockets }), 'websocket/obfuscated/abridged'));
+  gramjsRpc((port) => ({ connection: forcedConnection(network.ConnectionTCPObfuscated, port), networkSocket: PromisedWebSockets }), 'websocket/obfuscated/abridged'));
 
 // ---- mtcute 0.30.3 ----
 

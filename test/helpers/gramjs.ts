@@ -51,3 +51,36 @@ export function restoreGramjsRandom(): void {
   forcedB.length = 0;
   Helpers.generateRandomBytes = originalRandomBytes;
 }
+
+/** GramJS takes the port from its session only for WSS: a connection class that forces ours on 127.0.0.1. */
+export function forcedConnection(Base: new (options: object) => object, port: number): new (options: object) => object {
+  return class extends Base {
+    constructor(options: object) {
+      super({ ...options, ip: '127.0.0.1', port });
+    }
+  };
+}
+
+/**
+ * A GramJS TelegramClient for our loopback server (DC 2): quiet, no auto-reconnect, `attempts` connect
+ * attempts (each a fresh key exchange, so the leading-zero defect above can be survived).
+ */
+export function gramjsClient(attempts: number, options: object): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { TelegramClient } = require('telegram');
+  const { StringSession } = require('telegram/sessions');
+  const { Logger, LogLevel } = require('telegram/extensions/Logger');
+  const client = new TelegramClient(new StringSession(''), 12345, '0123456789abcdef0123456789abcdef', {
+    connectionRetries: attempts,
+    retryDelay: 0,
+    autoReconnect: false,
+    timeout: 5,
+    baseLogger: new Logger(LogLevel.NONE),
+    deviceModel: 'mtproto-wasm test',
+    systemVersion: 'loopback',
+    appVersion: '9.9',
+    ...options,
+  });
+  // The session stores the port as int16 (a high loopback port overflows it); the connection class forces ours.
+  client.session.setDC(2, '127.0.0.1', 443);
+  return client;
+}
