@@ -11,7 +11,7 @@ export interface Impl {
   run: () => unknown;
   /**
    * Asynchronous implementations (network round trips): runs `count` operations and resolves when all
-   * are done. Cases with such impls are measured by runCasesAsync (runCases skips them).
+   * are done.
    */
   batch?: (count: number) => Promise<void>;
 }
@@ -45,46 +45,10 @@ function timeBatch(run: () => unknown, count: number): number {
   return performance.now() - start;
 }
 
-function calibrate(run: () => unknown, targetMs: number): number {
-  let count = 1;
-  for (;;) {
-    const ms = timeBatch(run, count);
-    if (ms >= targetMs / 4 || count >= 1 << 24) return Math.max(1, Math.round((count * targetMs) / Math.max(ms, 0.001)));
-    count *= 4;
-  }
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-export function runCases(cases: BenchCase[], options: HarnessOptions): CaseResult[] {
-  const selected = cases.filter((c) => !options.filter || options.filter.test(`${c.group} ${c.name}`)).filter((c) => !c.impls.some((i) => i.batch));
-  const counts = new Map<Impl, number>();
-  const samples = new Map<Impl, number[]>();
-  for (const c of selected) {
-    for (const impl of c.impls) {
-      counts.set(impl, calibrate(impl.run, options.msPerRound));
-      samples.set(impl, []);
-    }
-  }
-  for (let round = 0; round < options.rounds; round++) {
-    for (const c of selected) {
-      // Rotate the order each round so no implementation always runs first (warm caches, GC debt).
-      const order = c.impls.map((_, i) => c.impls[(i + round) % c.impls.length]);
-      for (const impl of order) {
-        const count = counts.get(impl)!;
-        samples.get(impl)!.push((count * 1000) / timeBatch(impl.run, count));
-      }
-    }
-  }
-  void sink;
-  return selected.map((bench) => ({
-    bench,
-    opsPerSec: new Map(bench.impls.map((impl) => [impl.label, median(samples.get(impl)!)])),
-  }));
 }
 
 function formatRate(ops: number, bytes?: number): string {
@@ -115,43 +79,49 @@ async function timeBatchAsync(impl: Impl, count: number): Promise<number> {
   return performance.now() - start;
 }
 
-async function calibrateAsync(impl: Impl, targetMs: number): Promise<number> {
-  // An untimed first batch: async impls set up on first use (servers, connections, key exchanges), and
-  // that cost in the first timed batch would calibrate the count down to 1.
-  await impl.batch!(1);
+/** Milliseconds for `count` operations: synchronous impls in a tight loop (no await inside), `batch` impls awaited. */
+function time(impl: Impl, count: number): number | Promise<number> {
+  return impl.batch ? timeBatchAsync(impl, count) : timeBatch(impl.run, count);
+}
+
+/** How many operations fill about one round of `targetMs`. */
+async function calibrate(impl: Impl, targetMs: number): Promise<number> {
+  // An untimed first batch for async impls: they set up on first use (servers, connections, key
+  // exchanges), and that cost in the first timed batch would calibrate the count down to 1.
+  if (impl.batch) await impl.batch(1);
   let count = 1;
   for (;;) {
-    const ms = await timeBatchAsync(impl, count);
+    const ms = await time(impl, count);
     if (ms >= targetMs / 4 || count >= 1 << 24) return Math.max(1, Math.round((count * targetMs) / Math.max(ms, 0.001)));
     count *= 4;
   }
 }
 
-/** runCases for every case, synchronous ones as before; cases with `batch` impls are timed with await, interleaved the same way. */
+/**
+ * Measures every case: each implementation calibrated, then all of them run round by round, interleaved,
+ * the order rotated each round (so no implementation always runs first: warm caches, GC debt). Medians.
+ */
 export async function runCasesAsync(cases: BenchCase[], options: HarnessOptions): Promise<CaseResult[]> {
   const selected = cases.filter((c) => !options.filter || options.filter.test(`${c.group} ${c.name}`));
-  const syncResults = runCases(selected, { ...options, filter: undefined });
-  const asyncCases = selected.filter((c) => c.impls.some((i) => i.batch));
   const counts = new Map<Impl, number>();
   const samples = new Map<Impl, number[]>();
-  for (const c of asyncCases) {
+  for (const c of selected) {
     for (const impl of c.impls) {
-      counts.set(impl, await calibrateAsync(impl, options.msPerRound));
+      counts.set(impl, await calibrate(impl, options.msPerRound));
       samples.set(impl, []);
     }
   }
   for (let round = 0; round < options.rounds; round++) {
-    for (const c of asyncCases) {
+    for (const c of selected) {
       const order = c.impls.map((_, i) => c.impls[(i + round) % c.impls.length]);
       for (const impl of order) {
         const count = counts.get(impl)!;
-        samples.get(impl)!.push((count * 1000) / (await timeBatchAsync(impl, count)));
+        samples.get(impl)!.push((count * 1000) / (await time(impl, count)));
       }
     }
   }
-  const asyncResults = new Map(asyncCases.map((bench) => [bench, { bench, opsPerSec: new Map(bench.impls.map((impl) => [impl.label, median(samples.get(impl)!)])) }]));
-  const syncByCase = new Map(syncResults.map((r) => [r.bench, r]));
-  return selected.map((c) => asyncResults.get(c) ?? syncByCase.get(c)!);
+  void sink;
+  return selected.map((bench) => ({ bench, opsPerSec: new Map(bench.impls.map((impl) => [impl.label, median(samples.get(impl)!)])) }));
 }
 
 /** Cleanups suites register (servers, connections); bench/run.ts runs them after measuring. */
