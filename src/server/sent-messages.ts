@@ -19,7 +19,11 @@ export interface Queued {
   /** In the outbox (waiting to be sent, or sent again). */
   queued?: boolean;
   acked?: boolean;
+  /** Serialized length, kept once an acknowledged answer lets go of its body. */
+  size?: number;
 }
+
+const RELEASED = new Uint8Array(0);
 
 export class SentMessages {
   /** Content-related messages sent and not yet acknowledged, by msg_id, oldest first. */
@@ -73,6 +77,12 @@ export class SentMessages {
       if (!q) continue;
       q.acked = true;
       this.forget(id);
+      // An acknowledged answer is kept only for msg_detailed_info, which needs its length, not its bytes
+      // (a download's 1 MiB answers would otherwise stay in memory until 4096 newer answers push them out).
+      if (q.answers !== undefined) {
+        q.size = bodySize(q);
+        q.body = RELEASED;
+      }
     }
   }
 
@@ -96,5 +106,6 @@ export class SentMessages {
 
 /** The serialized length of a message body (for msg_detailed_info; rare, so serialized again). */
 export function bodySize(q: Queued): number {
+  if (q.size !== undefined) return q.size;
   return q.body instanceof Uint8Array ? q.body.length : serialize(q.body).length;
 }
