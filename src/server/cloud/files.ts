@@ -187,7 +187,7 @@ export class FileService {
   private async sendMedia(poster: MessagePoster, r: Req<'messages.sendMedia'>, ctx: MethodContext): Promise<TlObject> {
     const from = poster.userOf(ctx);
     const peer = peerUserId(r.peer, from);
-    const media = await this.mediaFrom(String(from), r.media, ctx.now);
+    const media = await this.mediaFrom(this.ownerOf(ctx), r.media, ctx.now);
     return poster.postMessage(from, peer, { message: r.message, media, randomId: r.randomId, entities: r.entities }, ctx);
   }
 
