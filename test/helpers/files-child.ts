@@ -8,6 +8,7 @@ export interface ChildServer {
   host: string;
   port: number;
   publicKey: RsaPublicKey;
+  publicPem: string;
   /** Peak RSS of the server process, in bytes. */
   maxRss(): Promise<number>;
   /** Closes every client connection. */
@@ -25,11 +26,12 @@ export async function startFileServer(dataDir: string): Promise<ChildServer> {
     waiting.push(resolve);
     child.once('exit', (code) => reject(new Error(`file server exited with ${code}`)));
   });
-  const hello = JSON.parse(await nextLine()) as { port: number; n: string; e: string; fingerprint: string };
+  const hello = JSON.parse(await nextLine()) as { port: number; n: string; e: string; fingerprint: string; publicPem: string };
   return {
     host: '127.0.0.1',
     port: hello.port,
     publicKey: { n: BigInt(hello.n), e: BigInt(hello.e), fingerprint: BigInt(hello.fingerprint) },
+    publicPem: hello.publicPem,
     async maxRss() {
       const line = nextLine();
       child.stdin!.write('rss\n');
