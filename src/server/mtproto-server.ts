@@ -9,12 +9,15 @@
 // The API methods are the cloud's (src/server/cloud: sign-in, users, private chats, updates) plus
 // help.getConfig/getNearestDc and `methods`; its state is in memory, or in `dataDir` (which then also
 // keeps the server's permanent auth keys, so signed-in clients survive a restart).
+import { join } from 'node:path';
 import type { RsaPrivateKey, RsaPublicKey } from '../crypto/rsa.ts';
 import { AuthKeyServer, type CreatedAuthKey } from '../session/exchange/server.ts';
 import type { TlObject } from '../tl/generated/types.ts';
 import type { MtproxySecret } from '../transport/mtproxy.ts';
 import { Cloud } from './cloud/cloud.ts';
 import { DiskCloudStore } from './cloud/disk-store.ts';
+import { FileService } from './cloud/files.ts';
+import { DiskFileStore } from './cloud/files-store-disk.ts';
 import { MemoryCloudStore } from './cloud/memory-store.ts';
 import type { CloudStore } from './cloud/store.ts';
 import { handshakeService } from './handshake-service.ts';
@@ -59,6 +62,7 @@ export class MtprotoServer {
     readonly authKeys: AuthKeyServer,
     readonly publicKey: RsaPublicKey,
     readonly cloud: Cloud,
+    readonly files: FileService,
   ) {}
 
   static async listen(options: MtprotoServerOptions): Promise<MtprotoServer> {
@@ -76,6 +80,13 @@ export class MtprotoServer {
     });
     const methods = defaultMethods();
     for (const [name, handler] of cloud.methods()) methods.set(name, handler);
+    // Files belong to the signed-in user (401 AUTH_KEY_UNREGISTERED before sign-in); on disk under dataDir/files.
+    const files = new FileService({
+      store: options.dataDir !== undefined ? await DiskFileStore.open(join(options.dataDir, 'files')) : undefined,
+      dcId: options.dcId ?? 2,
+      ownerOf: (ctx) => String(cloud.userOf(ctx)),
+    });
+    for (const [name, handler] of files.methods(cloud)) methods.set(name, handler);
     for (const [name, handler] of Object.entries(options.methods ?? {})) methods.set(name, handler);
     // The address in help.getConfig is known once the listener is bound: the manager reads it then.
     const address = { host: options.host ?? '127.0.0.1', port: options.port };
@@ -106,7 +117,7 @@ export class MtprotoServer {
       sessions.addKey({ authKey: k.authKey, authKeyId: Buffer.from(k.id, 'hex'), serverSalt: k.serverSalt, temp: false, innerData: 'p_q_inner_data_dc', rsaScheme: 'rsa_pad' });
     }
     const { n, e, fingerprint } = options.privateKey;
-    return new MtprotoServer(listener, sessions, authKeys, { n, e, fingerprint }, cloud);
+    return new MtprotoServer(listener, sessions, authKeys, { n, e, fingerprint }, cloud, files);
   }
 
   get host(): string {
@@ -136,5 +147,6 @@ export class MtprotoServer {
     await this.listener.close();
     this.sessions.close();
     this.cloud.store.close();
+    await this.files.store.close();
   }
 }
