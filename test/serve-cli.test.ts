@@ -18,7 +18,7 @@ const cli = new URL('../src/cli/serve.ts', import.meta.url).pathname;
 test('serve: prints addresses, fingerprint and MTProxy secret; clients connect with what it printed', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mtproto-serve-'));
   const keyPath = join(dir, 'server.pem');
-  const server = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--rsa-key', keyPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--rsa-key', keyPath, '--data-dir', join(dir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     let output = '';
     server.stdout.setEncoding('utf8');
@@ -39,6 +39,8 @@ test('serve: prints addresses, fingerprint and MTProxy secret; clients connect w
     const publicKey = parsePublicKeyPem(readFileSync(`${keyPath}.pub`, 'utf8'));
     const fingerprint = /fingerprint ([0-9a-f]{16})/.exec(output)![1];
     assert.equal(fingerprint, BigInt.asUintN(64, publicKey.fingerprint).toString(16).padStart(16, '0'));
+    assert.ok(output.includes(`data       ${join(dir, 'data')}`), output);
+    assert.match(output, /sign-in    test numbers 999662XXXX, code 22222/);
     const secret = parseMtproxySecret(/mtproxy secret: (dd[0-9a-f]{32})/.exec(output)![1]);
 
     for (const options of [{ carrier: 'tcp' as const }, { carrier: 'websocket' as const }, { carrier: 'http' as const }, { carrier: 'tcp' as const, secret }]) {

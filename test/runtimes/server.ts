@@ -19,7 +19,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 export async function startServer(timeoutMs = 30_000): Promise<LoopbackServer> {
   const dir = mkdtempSync(join(tmpdir(), 'mtproto-wasm-rt-'));
   const keyPath = join(dir, 'server.pem');
-  const child: ChildProcess = spawn('node', ['--import', 'tsx', 'src/cli/serve.ts', '--port', '0', '--rsa-key', keyPath], {
+  const child: ChildProcess = spawn('node', ['--import', 'tsx', 'src/cli/serve.ts', '--port', '0', '--rsa-key', keyPath, '--data-dir', join(dir, 'data')], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
