@@ -69,7 +69,7 @@ class FakeServer implements UpdatesInvoker {
     const state = { _: 'updates.state' as const, pts: upTo, qts: this.qtsLog.length, date: 1_700_000_001, seq: this.seq, unreadCount: 0 };
     const body = {
       newMessages: items.filter((u) => u._ === 'updateNewMessage').map((u) => (u as RawUpdateNewMessage).message),
-      newEncryptedMessages: this.qtsLog.slice(from.qts).map((u) => (u as { message: never }).message),
+      newEncryptedMessages: this.qtsLog.slice(from.qts).map((u) => (u as unknown as { message: never }).message),
       otherUpdates: items.filter((u) => u._ !== 'updateNewMessage'),
       chats: [],
       users: [],
