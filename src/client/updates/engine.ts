@@ -54,7 +54,7 @@ export interface UpdatesEngineOptions {
 type Job =
   | { kind: 'init'; state?: UpdatesState }
   | { kind: 'updates'; updates: TypeUpdates }
-  | { kind: 'affected'; pts: number; count: number }
+  | { kind: 'affected'; pts: number; count: number; update?: TypeUpdate }
   | { kind: 'difference'; reason: string };
 
 interface PtsItem { update?: TypeUpdate; pts: number; count: number }
@@ -112,10 +112,13 @@ export class UpdatesEngine {
     this.pump();
   }
 
-  /** messages.affectedMessages / affectedHistory: pts moved by pts_count with nothing to deliver. */
-  handleAffected(pts: number, ptsCount: number): void {
+  /**
+   * messages.affectedMessages / affectedHistory: pts moved by pts_count. `update`: what to deliver for it
+   * (e.g. our own updateDeleteMessages), else nothing is.
+   */
+  handleAffected(pts: number, ptsCount: number, update?: TypeUpdate): void {
     if (this.stopped) return;
-    this.jobs.push({ kind: 'affected', pts, count: ptsCount });
+    this.jobs.push({ kind: 'affected', pts, count: ptsCount, update });
     this.pump();
   }
 
@@ -180,7 +183,7 @@ export class UpdatesEngine {
         this.differenceQueued = false;
         return this.difference(job.reason);
       case 'affected':
-        return this.applyPts({ pts: job.pts, count: job.count });
+        return this.applyPts({ pts: job.pts, count: job.count, update: job.update });
       case 'updates':
         return this.applyUpdates(job.updates);
     }
