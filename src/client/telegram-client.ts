@@ -335,7 +335,7 @@ export class TelegramClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.engine?.idle();
+    // What was delivered is what the stored state says (a getDifference in flight is not waited for).
     this.engine?.stop();
     if (this.engine?.state) this.storage.update({ updatesState: this.engine.state });
     this.savePeers();
