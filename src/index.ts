@@ -25,7 +25,7 @@ export { RpcError, CallError } from './errors.ts';
 export { MtprotoClient, type MtprotoClientOptions, type InvokeOptions, type ClientEvent } from './client/client.ts';
 export { MemoryStorage } from './client/storage/memory.ts';
 export {
-  TelegramClient, type TelegramClientOptions, type Peer, type SignUpProfile, type LoginCode, type SendMessageOptions,
+  TelegramClient, type TelegramClientOptions, type Peer, type SignUpProfile, type LoginCode, type SendMessageOptions, type SendFileOptions,
   type HistoryOptions, type DialogsOptions, type Dialog,
 } from './client/telegram-client.ts';
 export { UpdatesEngine, type UpdatesEngineOptions, type UpdatesEngineEvent, type UpdatesInvoker } from './client/updates/engine.ts';

@@ -11,7 +11,10 @@ import { TelegramClient, type TelegramClientOptions } from '../src/client/telegr
 import { FileStorage } from '../src/client/storage/file.ts';
 import { RpcError } from '../src/errors.ts';
 import type { RawMessage, TypeUpdate } from '../src/tl/generated/types.ts';
+import { FileService } from '../src/server/cloud/files.ts';
+import { createHash } from 'node:crypto';
 import { serverKey } from './helpers/exchange.ts';
+import { seededBytes } from './helpers/random.ts';
 
 const T = { timeout: 30_000 };
 let server: MtprotoServer;
@@ -19,7 +22,12 @@ let dir: string;
 const clients: TelegramClient[] = [];
 
 before(async () => {
-  server = await MtprotoServer.listen({ port: 0, privateKey: serverKey() });
+  // File methods (helper "files") with the cloud posting the messages, as the lead wires them.
+  const files = new FileService().methodRecord({
+    userOf: (ctx) => server.cloud.userOf(ctx),
+    postMessage: (from, peer, message, ctx) => server.cloud.postMessage(from, peer, message, ctx),
+  });
+  server = await MtprotoServer.listen({ port: 0, privateKey: serverKey(), methods: files });
   dir = mkdtempSync(join(tmpdir(), 'tg-client-'));
 });
 
@@ -159,4 +167,24 @@ test('offline: missed messages arrive through getDifference, after a reconnectio
   await a.tg.sendMessage(carol.id, 'welcome back');
   await until(() => messagesOf(restarted.got).length === 8, 'live after the restart');
   assert.equal(restarted.got.length, 10);
+});
+
+test('sendFile / downloadFile: a document sent to a user arrives live and downloads intact', T, async () => {
+  const a = client();
+  const b = client();
+  await a.tg.signIn(nextPhone(), undefined, { firstName: 'Alice' });
+  const bob = await b.tg.signIn(nextPhone(), undefined, { firstName: 'Bob' });
+  await a.tg.invoke({ _: 'users.getUsers', id: [{ _: 'inputUser', userId: bob.id, accessHash: bob.accessHash! }] });
+  const bytes = seededBytes(99, 3 * 1024 * 1024 + 123);
+  let progress = 0;
+  const sent = await a.tg.sendFile(bob.id, bytes, { name: 'data.bin', caption: 'a file', onProgress: (done) => (progress = done) });
+  assert.equal(progress, bytes.length);
+  assert.equal(sent.message, 'a file');
+  await until(() => messagesOf(b.got).some((m) => m.media !== undefined), 'Bob receives the document');
+  const message = messagesOf(b.got).find((m) => m.media !== undefined)!;
+  const chunks: Uint8Array[] = [];
+  const result = await b.tg.downloadFile(message, { write: (c) => void chunks.push(c.slice()) });
+  assert.equal(result.size, bytes.length);
+  const hash = (d: Uint8Array | Buffer) => createHash('sha256').update(d).digest('hex');
+  assert.equal(hash(Buffer.concat(chunks)), hash(bytes));
 });

@@ -65,6 +65,12 @@ export interface SendMessageOptions {
   noWebpage?: boolean;
 }
 
+export interface SendFileOptions extends UploadOptions {
+  caption?: string;
+  /** Default application/octet-stream. */
+  mimeType?: string;
+}
+
 export interface HistoryOptions {
   /** Messages per page (the server caps it at 100; default 100). */
   limit?: number;
@@ -314,6 +320,25 @@ export class TelegramClient {
   /** Uploads a file (bytes, a path, or an async iterable of chunks) over the transfer pool; see src/client/files/upload.ts. */
   async uploadFile(source: UploadSource, options?: UploadOptions): Promise<UploadedFile> {
     return uploadFile(await this.transferPool(), source, options);
+  }
+
+  /**
+   * Uploads a file and sends it as a document (messages.sendMedia with inputMediaUploadedDocument);
+   * resolves with the sent message (its media holds the document to download).
+   */
+  async sendFile(peer: Peer, source: UploadSource, options: SendFileOptions = {}): Promise<RawMessage> {
+    const input = await this.inputPeer(peer);
+    const uploaded = await this.uploadFile(source, options);
+    const fileName = options.name ?? (uploaded.inputFile as { name?: string }).name ?? 'file';
+    const randomId = randomLong();
+    const result = await this.mtproto.invoke({
+      _: 'messages.sendMedia', peer: input, message: options.caption ?? '', randomId,
+      media: { _: 'inputMediaUploadedDocument', file: uploaded.inputFile, mimeType: options.mimeType ?? 'application/octet-stream', attributes: [{ _: 'documentAttributeFilename', fileName }] },
+    });
+    this.absorb(result);
+    const message = sentMessage(result, randomId);
+    if (!message) throw new Error(`sendFile: the answer (${result._}) holds no message`);
+    return message;
   }
 
   /** Downloads a document (or a message's document, or any InputFileLocation) to a path or a sink. */
