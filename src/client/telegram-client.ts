@@ -410,6 +410,7 @@ export class TelegramClient {
   }
 
   private signedOut(): void {
+    if (this.userId !== undefined) this.storage.update({ userId: undefined, updatesState: undefined });
     this.userId = undefined;
     this.engine?.stop();
     this.engine = undefined;
