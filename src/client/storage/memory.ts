@@ -2,12 +2,10 @@
 import type { Storage, StoredSession } from './storage.ts';
 
 function copy(s: StoredSession): StoredSession {
-  return {
-    ...s,
-    authKey: s.authKey.slice(),
-    updatesState: s.updatesState && { ...s.updatesState },
-    peers: s.peers?.map((p) => ({ ...p })),
-  };
+  const out: StoredSession = { ...s, authKey: s.authKey.slice() };
+  if (s.updatesState) out.updatesState = { ...s.updatesState };
+  if (s.peers) out.peers = s.peers.map((p) => ({ ...p }));
+  return out;
 }
 
 export class MemoryStorage implements Storage {
