@@ -24,6 +24,12 @@ export { TELEGRAM_PRODUCTION_DCS, TELEGRAM_TEST_DCS, telegramDc, type TelegramDc
 export { RpcError, CallError } from './errors.ts';
 export { MtprotoClient, type MtprotoClientOptions, type InvokeOptions, type ClientEvent } from './client/client.ts';
 export { MemoryStorage } from './client/storage/memory.ts';
-export type { Storage, StoredSession } from './client/storage/storage.ts';
+export {
+  TelegramClient, type TelegramClientOptions, type Peer, type SignUpProfile, type LoginCode, type SendMessageOptions, type SendFileOptions,
+  type HistoryOptions, type DialogsOptions, type Dialog,
+} from './client/telegram-client.ts';
+export { UpdatesEngine, type UpdatesEngineOptions, type UpdatesEngineEvent, type UpdatesInvoker } from './client/updates/engine.ts';
+export type { UpdatesState } from './client/updates/state.ts';
+export type { Storage, StoredSession, StoredPeer } from './client/storage/storage.ts';
 // Node-only pieces (FileStorage: node:fs; MtprotoServer: node:net, node:http, ws) are in src/node.ts, which the
 // package root resolves to under the `node` and `bun` export conditions (and as `mtproto-wasm/node` everywhere).

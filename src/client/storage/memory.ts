@@ -1,16 +1,23 @@
 // The default storage: state lives as long as the storage object (copies in, copies out).
 import type { Storage, StoredSession } from './storage.ts';
 
+function copy(s: StoredSession): StoredSession {
+  const out: StoredSession = { ...s, authKey: s.authKey.slice() };
+  if (s.updatesState) out.updatesState = { ...s.updatesState };
+  if (s.peers) out.peers = s.peers.map((p) => ({ ...p }));
+  return out;
+}
+
 export class MemoryStorage implements Storage {
   private readonly entries = new Map<string, StoredSession>();
 
   get(name: string): StoredSession | undefined {
     const s = this.entries.get(name);
-    return s && { ...s, authKey: s.authKey.slice() };
+    return s && copy(s);
   }
 
   set(name: string, session: StoredSession): void {
-    this.entries.set(name, { ...session, authKey: session.authKey.slice() });
+    this.entries.set(name, copy(session));
   }
 
   delete(name: string): void {
