@@ -11,7 +11,6 @@ import { TelegramClient, type TelegramClientOptions } from '../src/client/telegr
 import { FileStorage } from '../src/client/storage/file.ts';
 import { RpcError } from '../src/errors.ts';
 import type { RawMessage, TypeUpdate } from '../src/tl/generated/types.ts';
-import { FileService } from '../src/server/cloud/files.ts';
 import { createHash } from 'node:crypto';
 import { serverKey } from './helpers/exchange.ts';
 import { seededBytes } from './helpers/random.ts';
@@ -22,12 +21,7 @@ let dir: string;
 const clients: TelegramClient[] = [];
 
 before(async () => {
-  // File methods (helper "files") with the cloud posting the messages, as the lead wires them.
-  const files = new FileService().methodRecord({
-    userOf: (ctx) => server.cloud.userOf(ctx),
-    postMessage: (from, peer, message, ctx) => server.cloud.postMessage(from, peer, message, ctx),
-  });
-  server = await MtprotoServer.listen({ port: 0, privateKey: serverKey(), methods: files });
+  server = await MtprotoServer.listen({ port: 0, privateKey: serverKey() });
   dir = mkdtempSync(join(tmpdir(), 'tg-client-'));
 });
 
