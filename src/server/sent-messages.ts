@@ -19,6 +19,8 @@ export interface Queued {
   /** In the outbox (waiting to be sent, or sent again). */
   queued?: boolean;
   acked?: boolean;
+  /** The API layer the body is written in (the session's when it was queued); absent: the newest (generated codec). */
+  codec?: { serialize(obj: unknown): Uint8Array<ArrayBuffer> };
 }
 
 export class SentMessages {
@@ -96,5 +98,5 @@ export class SentMessages {
 
 /** The serialized length of a message body (for msg_detailed_info; rare, so serialized again). */
 export function bodySize(q: Queued): number {
-  return q.body instanceof Uint8Array ? q.body.length : serialize(q.body).length;
+  return q.body instanceof Uint8Array ? q.body.length : (q.codec ? q.codec.serialize(q.body) : serialize(q.body)).length;
 }
