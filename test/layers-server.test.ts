@@ -9,18 +9,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { TlBinaryWriter, __tlWriterMap } from '@mtcute/core/utils.js';
-import { loadAuthKey } from '../src/crypto/message.ts';
-import { authKeyId } from '../src/crypto/kdf.ts';
-import { bodyId, openPacket, sealPacket, unpackContainer } from '../src/session/envelope.ts';
-import { MSG_CONTAINER, RPC_RESULT, GZIP_PACKED } from '../src/session/ids.ts';
 import type { CreatedAuthKey } from '../src/session/exchange/server.ts';
-import type { ServerConnection } from '../src/server/listener.ts';
 import { defaultMethods, type MethodHandler } from '../src/server/methods.ts';
 import { MtprotoServer } from '../src/server/mtproto-server.ts';
 import { generateServerKey } from '../src/server/server-key.ts';
 import { SessionManager } from '../src/server/sessions.ts';
-import { gunzip } from '../src/tl/binary/gzip.ts';
-import { TlReader } from '../src/tl/binary/reader.ts';
 import { deserialize, serialize } from '../src/tl/codec.ts';
 import { deserializeInLayer, serializeInLayer } from '../src/tl/layers/index.ts';
 import type { TlObject } from '../src/tl/generated/types.ts';
@@ -30,7 +23,7 @@ import { withTimeout } from './helpers/exchange.ts';
 import { gramjsClient, forcedConnection, isLeadingZeroKeyFailure } from './helpers/gramjs.ts';
 import { mtcuteClient, tcpTransport } from './helpers/mtcute.ts';
 import { authorizationSample, sentMessageSample, shortMessageSample, updatesSample, userSample } from './helpers/layer-samples.ts';
-import { seededBytes } from './helpers/random.ts';
+import { addTestKey, testSession, withLayer } from './helpers/layer-session.ts';
 
 const require = createRequire(import.meta.url);
 const LAYERS = [144, 158, 198, 227, 228];
@@ -47,88 +40,14 @@ function sampleMethods(): Map<string, MethodHandler> {
   return methods;
 }
 
-class FakeConnection implements ServerConnection {
-  readonly description = 'tcp/intermediate';
-  readonly packets: Uint8Array[] = [];
-  send(payload: Uint8Array): void {
-    this.packets.push(payload.slice());
-  }
-  close(): void {}
-  sendQuickAck(): void {}
-  sendErrorAndClose(): void {}
-}
-
-/** What the server sent: message bodies (containers opened), rpc_result bodies unpacked. */
-interface Out {
-  /** rpc_result: req_msg_id → the result bytes (gzip_packed undone). */
-  results: Map<bigint, Uint8Array>;
-  /** Other messages (pushes, pong, future_salts, new_session_created…), bodies as sent. */
-  others: Uint8Array[];
-}
-
 const NOW = 1_750_000_000_000;
 const manager = new SessionManager({ host: '127.0.0.1', port: 4430, dcId: 2, methods: sampleMethods(), now: () => NOW });
-const authKey = seededBytes(88, 256);
-manager.addKey({ authKey, authKeyId: authKeyId(authKey), serverSalt: new Uint8Array(8), temp: false } as CreatedAuthKey);
-const key = loadAuthKey(authKey);
+const { key } = addTestKey(manager);
 after(() => {
   manager.close();
   key.dispose();
 });
-
-/** One client session over the fake connection: sends bodies (already serialized), returns what came back. */
-function session(sessionId: bigint) {
-  const connection = new FakeConnection();
-  let n = 1;
-  const second = BigInt(Math.floor(NOW / 1000));
-  const nextId = () => (second << 32n) | BigInt(n++ * 4);
-  let seq = 0;
-  function collect(): Out {
-    const out: Out = { results: new Map(), others: [] };
-    for (const p of connection.packets) {
-      const opened = openPacket(key, 8, sessionId, p);
-      const items = bodyId(opened.body) === MSG_CONTAINER ? unpackContainer(opened.body, opened.msgId) : [opened];
-      for (const m of items) {
-        if (bodyId(m.body) === RPC_RESULT) {
-          const r = new TlReader(m.body, 4);
-          const req = r.long();
-          let result = m.body.subarray(12);
-          if (bodyId(result) === GZIP_PACKED) result = gunzip(new TlReader(result, 4).bytes(), 1 << 24);
-          out.results.set(req, result);
-        } else out.others.push(m.body);
-      }
-    }
-    connection.packets.length = 0;
-    return out;
-  }
-  return {
-    /** Sends one content-related message; returns its msg_id and everything the server sent in reply. */
-    send(body: Uint8Array, content = true): { msgId: bigint; out: Out } {
-      const msgId = nextId();
-      const seqNo = content ? seq++ * 2 + 1 : seq * 2;
-      manager.handle(sealPacket({ key, x: 0, salt: manager.salts.current, sessionId }, [{ msgId, seqNo, body }]).slice(), connection);
-      return { msgId, out: collect() };
-    },
-    /** The result of a call (rpc_result), asserting it came. */
-    call(body: Uint8Array): Uint8Array {
-      const { msgId, out } = this.send(body);
-      const r = out.results.get(msgId);
-      assert.ok(r, `an rpc_result for ${hex(body.subarray(0, 4))}`);
-      return r;
-    },
-    collect,
-  };
-}
-
-/** invokeWithLayer(layer, query bytes). */
-function withLayer(layer: number, query: Uint8Array): Uint8Array {
-  const b = new Uint8Array(8 + query.length);
-  const v = new DataView(b.buffer);
-  v.setUint32(0, 0xda9b0d0d, true);
-  v.setInt32(4, layer, true);
-  b.set(query, 8);
-  return b;
-}
+const session = (sessionId: bigint) => testSession(manager, key, sessionId, () => NOW);
 
 /** A request in layer N's form (model request → layer N: how a client of that layer writes it). */
 const inLayer = (layer: number, request: object) => serializeInLayer(layer, request as never);
