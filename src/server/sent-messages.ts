@@ -21,6 +21,8 @@ export interface Queued {
   acked?: boolean;
   /** Serialized length, kept once an acknowledged answer lets go of its body. */
   size?: number;
+  /** The API layer the body is written in (the session's when it was queued); absent: the newest (generated codec). */
+  codec?: { serialize(obj: unknown): Uint8Array<ArrayBuffer> };
 }
 
 const RELEASED = new Uint8Array(0);
@@ -107,5 +109,5 @@ export class SentMessages {
 /** The serialized length of a message body (for msg_detailed_info; rare, so serialized again). */
 export function bodySize(q: Queued): number {
   if (q.size !== undefined) return q.size;
-  return q.body instanceof Uint8Array ? q.body.length : serialize(q.body).length;
+  return q.body instanceof Uint8Array ? q.body.length : (q.codec ? q.codec.serialize(q.body) : serialize(q.body)).length;
 }

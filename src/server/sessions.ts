@@ -9,13 +9,24 @@
 //   sent again, with its msg_id, inside a new container, on msg_resend_req and when the client comes back
 //   on a new connection; a request received again (same msg_id) is answered from the stored answer (small:
 //   the answer itself; large or already acknowledged: msg_detailed_info), or not at all while it runs.
-// - Service answers: pong and future_salts go out as their own messages carrying the request's msg_id
-//   (not in rpc_result, which mtcute and GramJS expect); msgs_state_info for msgs_state_req and
+// - Service answers: a bare ping or get_future_salts (how mtcute, GramJS, TDLib send their own keep-alive
+//   pings and salt requests) gets pong / future_salts as a message of its own carrying the request's
+//   msg_id, not in rpc_result (mtcute's _onPong and _onFutureSalts only accept them so); one that came as an
+//   RPC query inside an API wrapper (invokeWithLayer, initConnection, invokeWithoutUpdates…: mtcute's
+//   call({_: 'mt_ping'}) does this) gets rpc_result, the only answer that settles such a call in mtcute
+//   0.30.3 (GramJS and our client accept either); msgs_state_info for msgs_state_req and
 //   msg_resend_req (ids it no longer has); rpc_result for destroy_session and rpc_drop_answer;
 //   bad_server_salt and bad_msg_notification (16, 17, 18, 19, 20, 32, 33, 34, 35, 64) for bad messages,
 //   which are otherwise ignored.
 // - invokeWithLayer, initConnection, invokeWithoutUpdates, invokeAfterMsg(s) are unwrapped (the layer and
 //   client info are kept per session; invokeAfterMsg waits for the named call if it is still running).
+// - Layers: every session speaks the API layer it last announced with invokeWithLayer (none: the newest).
+//   A request is read in that layer (invokeWithLayer(N, q): q in layer N, and N from then on) and lifted
+//   into the newest layer's objects, which the methods handle; every answer and push is written in the
+//   session's layer as it was when it was queued (src/tl/layers/: old forms derived by name; an unknown
+//   layer gets the nearest lower one held, a layer below the oldest the oldest). The newest layer stays on
+//   the generated codec. A request the session's layer cannot read (a constructor of another layer) gets
+//   rpc_error 400; an answer it cannot express gets rpc_error 500 (a push that cannot be expressed is dropped).
 // - API methods come from a registry; an unknown one gets rpc_error 400 METHOD_NOT_IMPLEMENTED, a method
 //   that throws something other than an RpcError gets 500 INTERNAL.
 import { loadAuthKey, type LoadedAuthKey } from '../crypto/message.ts';
@@ -31,6 +42,7 @@ import { TlReader } from '../tl/binary/reader.ts';
 import { BOOL_FALSE, BOOL_TRUE } from '../tl/binary/writer.ts';
 import { deserialize, serialize } from '../tl/codec.ts';
 import { MAX_GZIP_OUTPUT } from '../tl/codec/runtime.ts';
+import { codecForLayer, type LayerCodec } from '../tl/layers/index.ts';
 import type { TlObject, TlRequest } from '../tl/generated/types.ts';
 import type { ServerConnection } from './listener.ts';
 import type { MethodContext, MethodHandler } from './methods.ts';
@@ -94,8 +106,15 @@ export class ServerSession {
   outbox: Queued[] = [];
   connection?: ServerConnection;
   held: Held[] = [];
+  /** The layer announced with invokeWithLayer (as sent; the codec is that of the nearest held layer). */
   layer?: number;
-  client?: { apiId: number; deviceModel: string; systemVersion: string; appVersion: string; langCode: string };
+  /** The codec of the session's layer; undefined: the newest layer (the generated codec). */
+  codec?: LayerCodec;
+  /** The fields of the last initConnection. */
+  client?: {
+    apiId: number; deviceModel: string; systemVersion: string; appVersion: string; langCode: string;
+    systemLangCode?: string; langPack?: string;
+  };
   /** Calls still running (async handlers), for invokeAfterMsg and rpc_drop_answer. */
   readonly running = new Map<bigint, Promise<unknown>>();
   lastSalt = 0n;
@@ -116,9 +135,15 @@ export class ServerSession {
     return this.key.id;
   }
 
+  /** The layer this session speaks from now on (any number: the nearest held layer serves it). */
+  setLayer(layer: number): void {
+    this.layer = layer;
+    this.codec = codecForLayer(layer);
+  }
+
   /** Queues an update (server-initiated message) for this session. */
   push(update: TlObject): void {
-    this.enqueue({ body: update, content: true, kind: 'push', queued: true });
+    this.enqueue({ body: update, content: true, kind: 'push', queued: true, codec: this.codec });
   }
 
   /** Adds to the outbox; a peer that never reads it loses the oldest messages, not the server's memory. */
@@ -343,6 +368,7 @@ export class SessionManager {
 
   private queue(session: ServerSession, q: Queued): void {
     q.queued = true;
+    if (session.codec !== undefined && q.codec === undefined) q.codec = session.codec;
     session.enqueue(q);
     session.sent.answerQueued(q);
   }
@@ -365,7 +391,11 @@ export class SessionManager {
     }
     let object: TlObject | TlRequest;
     try {
-      object = deserialize(id === GZIP_PACKED ? gunzip(new TlReader(body, 4).bytes(), MAX_GZIP_OUTPUT) : body) as TlObject | TlRequest;
+      const plain = id === GZIP_PACKED ? gunzip(new TlReader(body, 4).bytes(), MAX_GZIP_OUTPUT) : body;
+      // invokeWithLayer(N, query): the query, and this session from now on, speak layer N.
+      if (bodyId(plain) === INVOKE_WITH_LAYER && plain.length >= 8) session.setLayer(new TlReader(plain, 4).int());
+      const codec = session.codec;
+      object = (codec ? codec.deserialize(plain) : deserialize(plain)) as TlObject | TlRequest;
     } catch (error) {
       // Not something we can read: an unknown method, or garbage.
       const text = error instanceof TlError && /unknown constructor/.test(error.message) ? 'INPUT_METHOD_INVALID' : 'INPUT_REQUEST_INVALID';
@@ -384,9 +414,10 @@ export class SessionManager {
       case 'http_wait':
         request.httpWait = o;
         return;
-      // A bare ping gets a pong message of its own; a ping inside an API wrapper is an RPC query and gets
-      // rpc_result(pong) (mtcute 0.30.3's call() wraps it in invokeWithoutUpdates and only settles calls
-      // from rpc_result; GramJS and our client accept either).
+      // A bare ping gets a pong message of its own (mtcute's keep-alive ping_delay_disconnect is only
+      // settled so); a ping inside an API wrapper is an RPC query and gets rpc_result(pong) (mtcute 0.30.3's
+      // call() wraps it in invokeWithoutUpdates and only settles calls from rpc_result; GramJS and our
+      // client accept either).
       case 'ping':
         if (wrapped) return this.rpcResult(session, msgId, { _: 'pong', msgId, pingId: o.pingId });
         this.queue(session, { body: { _: 'pong', msgId, pingId: o.pingId }, content: false, kind: 'response' });
@@ -401,9 +432,12 @@ export class SessionManager {
         session.disconnectTimer.unref?.();
         return;
       }
-      case 'get_future_salts':
-        this.queue(session, { body: { _: 'future_salts', reqMsgId: msgId, now: nowSeconds, salts: this.salts.future(o.num).map((s) => ({ _: 'future_salt', ...s })) }, content: true, kind: 'response', answers: msgId });
+      case 'get_future_salts': {
+        const salts: TlObject = { _: 'future_salts', reqMsgId: msgId, now: nowSeconds, salts: this.salts.future(o.num).map((s) => ({ _: 'future_salt', ...s })) };
+        if (wrapped) return this.rpcResult(session, msgId, salts);
+        this.queue(session, { body: salts, content: true, kind: 'response', answers: msgId });
         return;
+      }
       case 'destroy_session': {
         const other = this.sessions.get(`${session.key.id}:${o.sessionId}`);
         if (other && other !== session) this.forget(other);
@@ -422,10 +456,13 @@ export class SessionManager {
         return;
       }
       case 'invokeWithLayer':
-        session.layer = o.layer;
+        if (session.layer !== o.layer) session.setLayer(o.layer); // already set when the message was read
         return this.execute(session, msgId, o.query, request, true);
       case 'initConnection':
-        session.client = { apiId: o.apiId, deviceModel: o.deviceModel, systemVersion: o.systemVersion, appVersion: o.appVersion, langCode: o.langCode };
+        session.client = {
+          apiId: o.apiId, deviceModel: o.deviceModel, systemVersion: o.systemVersion, appVersion: o.appVersion, langCode: o.langCode,
+          systemLangCode: o.systemLangCode, langPack: o.langPack,
+        };
         return this.execute(session, msgId, o.query, request, true);
       case 'invokeWithoutUpdates':
         return this.execute(session, msgId, o.query, request, true);
@@ -541,7 +578,7 @@ export class SessionManager {
         if (batch.length >= (single ? 1 : MAX_CONTAINER_MESSAGES - 1)) break;
         if (!(q.body instanceof Uint8Array)) {
           try {
-            q.body = serialize(q.body);
+            q.body = q.codec ? q.codec.serialize(q.body) : serialize(q.body);
           } catch {
             unreadable = q;
             break;
@@ -652,6 +689,7 @@ const MAX_DISCONNECT_DELAY = 3600;
 /** Ids of the MTProto service messages that are not RPC queries (may have an even seq_no). */
 const PING = 0x7abe77ec;
 const PING_DELAY_DISCONNECT = 0xf3427b8c;
+const INVOKE_WITH_LAYER = 0xda9b0d0d;
 const MSG_ID_CODES: Partial<Record<MsgIdVerdict, number>> = { parity: 18, too_old: 16, too_new: 17, below_window: 20 };
 
 const NOT_QUERIES = new Set([MSGS_ACK, MSG_CONTAINER, GZIP_PACKED, 0x9299359f /* http_wait */, 0xda69fb52 /* msgs_state_req */, 0x7d861a08 /* msg_resend_req */, 0x7abe77ec /* ping */, 0xf3427b8c /* ping_delay_disconnect */]);
