@@ -5,10 +5,18 @@
 //   … clients connect to server.host:server.port, pinning server.publicKey …
 //   server.push({ _: 'updatesTooLong' });        // an update to every session
 //   await server.close();
+//
+// The API methods are the cloud's (src/server/cloud: sign-in, users, private chats, updates) plus
+// help.getConfig/getNearestDc and `methods`; its state is in memory, or in `dataDir` (which then also
+// keeps the server's permanent auth keys, so signed-in clients survive a restart).
 import type { RsaPrivateKey, RsaPublicKey } from '../crypto/rsa.ts';
 import { AuthKeyServer, type CreatedAuthKey } from '../session/exchange/server.ts';
 import type { TlObject } from '../tl/generated/types.ts';
 import type { MtproxySecret } from '../transport/mtproxy.ts';
+import { Cloud } from './cloud/cloud.ts';
+import { DiskCloudStore } from './cloud/disk-store.ts';
+import { MemoryCloudStore } from './cloud/memory-store.ts';
+import type { CloudStore } from './cloud/store.ts';
 import { handshakeService } from './handshake-service.ts';
 import { TransportListener } from './listener.ts';
 import { defaultMethods, type MethodHandler } from './methods.ts';
@@ -36,6 +44,12 @@ export interface MtprotoServerOptions {
   onAuthKey?(key: CreatedAuthKey): void;
   /** Every rejected packet or connection, with the reason. */
   onError?(error: Error): void;
+  /** The cloud's data directory (users, messages, updates, auth keys survive a restart); default: in memory. */
+  dataDir?: string;
+  /** Or a store of your own (wins over dataDir). */
+  store?: CloudStore;
+  /** Most pts events per updates.getDifference answer (default 100). */
+  differenceLimit?: number;
 }
 
 export class MtprotoServer {
@@ -44,20 +58,33 @@ export class MtprotoServer {
     readonly sessions: SessionManager,
     readonly authKeys: AuthKeyServer,
     readonly publicKey: RsaPublicKey,
+    readonly cloud: Cloud,
   ) {}
 
   static async listen(options: MtprotoServerOptions): Promise<MtprotoServer> {
-    const methods = defaultMethods();
-    for (const [name, handler] of Object.entries(options.methods ?? {})) methods.set(name, handler);
     const now = options.now ?? Date.now;
+    const store = options.store ?? (options.dataDir !== undefined ? new DiskCloudStore(options.dataDir) : new MemoryCloudStore());
+    const persistKeys = options.store !== undefined || options.dataDir !== undefined;
+    let sessions!: SessionManager;
+    const cloud = new Cloud({
+      store, dcId: options.dcId ?? 2, now, differenceLimit: options.differenceLimit,
+      deliver: (userId, update, except) => {
+        const keys = store.keysOfUser(userId);
+        if (keys.length === 0) return;
+        sessions.push(update, (s) => keys.includes(s.authKeyId) && !(except && s.authKeyId === except.authKeyId && s.sessionId === except.sessionId));
+      },
+    });
+    const methods = defaultMethods();
+    for (const [name, handler] of cloud.methods()) methods.set(name, handler);
+    for (const [name, handler] of Object.entries(options.methods ?? {})) methods.set(name, handler);
     // The address in help.getConfig is known once the listener is bound: the manager reads it then.
     const address = { host: options.host ?? '127.0.0.1', port: options.port };
-    let sessions!: SessionManager;
     const authKeys = new AuthKeyServer({
       privateKey: options.privateKey,
       now,
       onAuthKey: (key) => {
         sessions.addKey(key);
+        if (persistKeys && !key.temp) store.saveAuthKey({ id: Buffer.from(key.authKeyId).toString('hex'), authKey: key.authKey, serverSalt: key.serverSalt });
         options.onAuthKey?.(key);
       },
       isAuthKeyIdTaken: (id) => sessions.hasKey(id),
@@ -74,8 +101,12 @@ export class MtprotoServer {
       maxUnackedBytes: options.maxUnackedBytes,
       maxOutbox: options.maxOutbox,
     });
+    // Keys made before a restart (disk store): clients that kept theirs carry on.
+    for (const k of store.authKeys()) {
+      sessions.addKey({ authKey: k.authKey, authKeyId: Buffer.from(k.id, 'hex'), serverSalt: k.serverSalt, temp: false, innerData: 'p_q_inner_data_dc', rsaScheme: 'rsa_pad' });
+    }
     const { n, e, fingerprint } = options.privateKey;
-    return new MtprotoServer(listener, sessions, authKeys, { n, e, fingerprint });
+    return new MtprotoServer(listener, sessions, authKeys, { n, e, fingerprint }, cloud);
   }
 
   get host(): string {
@@ -104,5 +135,6 @@ export class MtprotoServer {
   async close(): Promise<void> {
     await this.listener.close();
     this.sessions.close();
+    this.cloud.store.close();
   }
 }
