@@ -10,5 +10,6 @@ import * as message from './message.ts';
 import * as session from './session.ts';
 import * as loaderEval from './loader.ts';
 import * as peers from './peers.ts';
+import * as transfer from './transfer.ts';
 
-export const suites: Array<() => BenchCase[] | Promise<BenchCase[]>> = [aes.cases, sha.cases, bigint.cases, tl.cases, tlBinary.cases, message.cases, exchange.cases, session.cases, peers.cases, loaderEval.cases];
+export const suites: Array<() => BenchCase[] | Promise<BenchCase[]>> = [aes.cases, sha.cases, bigint.cases, tl.cases, tlBinary.cases, message.cases, exchange.cases, session.cases, transfer.cases, peers.cases, loaderEval.cases];

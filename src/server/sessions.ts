@@ -501,7 +501,9 @@ export class SessionManager {
       this.queue(session, { body, content: true, kind: 'response', answers: reqMsgId });
       return;
     }
-    this.queue(session, { body: { _: 'rpc_result', reqMsgId, result }, content: true, kind: 'response', gzipSkip: 12, answers: reqMsgId });
+    // File contents (upload.file) are already compressed or random: gzip would cost ~17 ms per 512 KiB for nothing.
+    const gzipSkip = result._ === 'upload.file' ? undefined : 12;
+    this.queue(session, { body: { _: 'rpc_result', reqMsgId, result }, content: true, kind: 'response', gzipSkip, answers: reqMsgId });
   }
 
   /** Sends what the session has queued on its connection (framed transports; HTTP uses held requests). */
