@@ -22,6 +22,8 @@ export interface SecretChatsApi {
 export interface SecretChatsOptions extends SecretChatsApi {
   /** Options for every chat (re-keying thresholds, timers…). */
   chat?: Partial<Omit<SecretChatOptions, 'id' | 'originator' | 'key' | 'dh' | 'send'>>;
+  /** How long a qts gap may stay open before getDifference is asked (default 200 ms). */
+  gapDelayMs?: number;
   /** Called for a request from another user (encryptedChatRequested); accept with accept(chatId). */
   onRequest?: (request: { chatId: number; adminId: bigint }) => void;
 }
@@ -154,9 +156,43 @@ export class SecretChats {
     if (u._ === 'updateEncryption') return this.onEncryption(u.chat);
     if (u._ === 'updateNewEncryptedMessage') {
       if (u.qts <= this.lastQts) return; // seen (a push and getDifference both carried it)
+      if (u.qts > this.lastQts + 1) {
+        // A qts gap: hold this one, fetch what is missing (unless an updates engine filled it before).
+        this.pendingQts.set(u.qts, u.message);
+        this.scheduleCatchUp();
+        return;
+      }
       this.lastQts = u.qts;
-      return this.onEncryptedMessage(u.message);
+      this.onEncryptedMessage(u.message);
+      this.drainPending();
     }
+  }
+
+  /** Starts counting qts from the account's current state (call once, before feeding updates). */
+  async init(): Promise<void> {
+    const state = (await this.options.invoke({ _: 'updates.getState' })) as AnyObject;
+    this.lastQts = state.qts;
+  }
+
+  private readonly pendingQts = new Map<number, AnyObject>();
+  private catchUpTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private drainPending(): void {
+    for (const q of [...this.pendingQts.keys()]) if (q <= this.lastQts) this.pendingQts.delete(q);
+    for (let m = this.pendingQts.get(this.lastQts + 1); m !== undefined; m = this.pendingQts.get(this.lastQts + 1)) {
+      this.pendingQts.delete(++this.lastQts);
+      this.onEncryptedMessage(m);
+    }
+  }
+
+  private scheduleCatchUp(): void {
+    if (this.catchUpTimer !== undefined) return;
+    this.catchUpTimer = setTimeout(() => {
+      this.catchUpTimer = undefined;
+      if (this.pendingQts.size === 0) return;
+      this.catchUp().catch((e: unknown) => this.emit({ type: 'error', chatId: 0, error: e as SecurityError }));
+    }, this.options.gapDelayMs ?? 200);
+    (this.catchUpTimer as { unref?: () => void }).unref?.();
   }
 
   /**
@@ -171,7 +207,7 @@ export class SecretChats {
       if (d._ !== 'updates.difference' && d._ !== 'updates.differenceSlice') break;
       const next = (d._ === 'updates.difference' ? d.state : d.intermediateState).qts as number;
       for (const u of d.otherUpdates as AnyObject[]) this.handleUpdate(u);
-      this.handleEncryptedMessages(d.newEncryptedMessages, next);
+      this.handleEncryptedMessages(d.newEncryptedMessages, qts, next);
       n += (d.newEncryptedMessages as unknown[]).length;
       if (next <= qts) break;
       qts = next;
@@ -179,10 +215,20 @@ export class SecretChats {
     return n;
   }
 
-  /** Messages of updates.getDifference's new_encrypted_messages (no qts each; the state's qts covers them). */
-  handleEncryptedMessages(messages: unknown[], qts?: number): void {
-    for (const m of messages) this.onEncryptedMessage(m as AnyObject);
-    if (qts !== undefined && qts > this.lastQts) this.lastQts = qts;
+  /**
+   * Messages of updates.getDifference's new_encrypted_messages asked from qts `from`: the i-th has qts
+   * from + 1 + i (each qts event is one message). Those a push delivered meanwhile (qts ≤ the last seen)
+   * are skipped; anything else repeated is the chats' business (a replay is reported there).
+   */
+  handleEncryptedMessages(messages: unknown[], from: number, to: number): void {
+    messages.forEach((m, i) => {
+      const qts = from + 1 + i;
+      if (qts <= this.lastQts) return;
+      this.lastQts = qts;
+      this.onEncryptedMessage(m as AnyObject);
+    });
+    if (to > this.lastQts) this.lastQts = to;
+    this.drainPending();
   }
 
   private onEncryption(chat: AnyObject): void {
