@@ -9,7 +9,7 @@ import { rpcError } from './cloud.ts';
 
 export interface Pushed {
   userId: number;
-  update: TlObject;
+  update: any;
   except?: { authKeyId: string; sessionId: bigint };
 }
 
@@ -38,7 +38,7 @@ export class DirectCloud {
   }
 
   /** Signs up a new user on a new auth key; returns its context and ids. */
-  async user(phone: string, firstName = 'User'): Promise<{ ctx: MethodContext; id: number; accessHash: bigint; peer: TlObject; input: TlObject }> {
+  async user(phone: string, firstName = 'User'): Promise<{ ctx: MethodContext; id: number; accessHash: bigint; peer: any; input: any }> {
     const ctx = this.ctx();
     const sent = await this.call(ctx, { _: 'auth.sendCode', phoneNumber: phone, apiId: 1, apiHash: 'x', settings: { _: 'codeSettings' } });
     const code = String(this.cloud.dcId).repeat(5);
@@ -46,7 +46,7 @@ export class DirectCloud {
     if (auth._ === 'auth.authorizationSignUpRequired') auth = await this.call(ctx, { _: 'auth.signUp', phoneNumber: phone, phoneCodeHash: sent.phoneCodeHash, firstName, lastName: '' });
     const id = Number(auth.user.id);
     const accessHash = auth.user.accessHash as bigint;
-    return { ctx, id, accessHash, peer: { _: 'inputPeerUser', userId: BigInt(id), accessHash } as TlObject, input: { _: 'inputUser', userId: BigInt(id), accessHash } as TlObject };
+    return { ctx, id, accessHash, peer: { _: 'inputPeerUser', userId: BigInt(id), accessHash }, input: { _: 'inputUser', userId: BigInt(id), accessHash } };
   }
 
   /** Another session (or auth key) signed in as the same user. */
