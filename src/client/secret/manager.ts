@@ -22,6 +22,12 @@ export interface SecretChatsApi {
 export interface SecretChatsOptions extends SecretChatsApi {
   /** Options for every chat (re-keying thresholds, timers…). */
   chat?: Partial<Omit<SecretChatOptions, 'id' | 'originator' | 'key' | 'dh' | 'send'>>;
+  /**
+   * True when an updates engine (src/client/updates, TelegramClient) feeds this manager: its updates are
+   * already gap-free and in qts order (getDifference's messages come with qts 0), so the manager's own qts
+   * bookkeeping is off. Default false (raw pushes, e.g. from MtprotoClient.updates).
+   */
+  ordered?: boolean;
   /** How long a qts gap may stay open before getDifference is asked (default 200 ms). */
   gapDelayMs?: number;
   /** Called for a request from another user (encryptedChatRequested); accept with accept(chatId). */
@@ -155,6 +161,7 @@ export class SecretChats {
     if (u._ === 'updateShort') return this.handleUpdate(u.update);
     if (u._ === 'updateEncryption') return this.onEncryption(u.chat);
     if (u._ === 'updateNewEncryptedMessage') {
+      if (this.options.ordered) return this.onEncryptedMessage(u.message);
       if (u.qts <= this.lastQts) return; // seen (a push and getDifference both carried it)
       if (u.qts > this.lastQts + 1) {
         // A qts gap: hold this one, fetch what is missing (unless an updates engine filled it before).
