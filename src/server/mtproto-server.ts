@@ -18,6 +18,7 @@ import { Cloud } from './cloud/cloud.ts';
 import { DiskCloudStore } from './cloud/disk-store.ts';
 import { FileService } from './cloud/files.ts';
 import { DiskFileStore } from './cloud/files-store-disk.ts';
+import { SecretRelay } from './cloud/secret.ts';
 import { MemoryCloudStore } from './cloud/memory-store.ts';
 import type { CloudStore } from './cloud/store.ts';
 import { handshakeService } from './handshake-service.ts';
@@ -63,6 +64,7 @@ export class MtprotoServer {
     readonly publicKey: RsaPublicKey,
     readonly cloud: Cloud,
     readonly files: FileService,
+    readonly secretChats: SecretRelay,
   ) {}
 
   static async listen(options: MtprotoServerOptions): Promise<MtprotoServer> {
@@ -87,6 +89,9 @@ export class MtprotoServer {
       ownerOf: (ctx) => String(cloud.userOf(ctx)),
     });
     for (const [name, handler] of files.methods(cloud)) methods.set(name, handler);
+    // Secret chats: the server relays g_a/g_b and ciphertext only (encrypted files through the file service).
+    const secretChats = new SecretRelay(cloud, { files, fileOwner: (ctx) => String(cloud.userOf(ctx)) });
+    for (const [name, handler] of Object.entries(secretChats.methods())) methods.set(name, handler);
     for (const [name, handler] of Object.entries(options.methods ?? {})) methods.set(name, handler);
     // The address in help.getConfig is known once the listener is bound: the manager reads it then.
     const address = { host: options.host ?? '127.0.0.1', port: options.port };
@@ -117,7 +122,7 @@ export class MtprotoServer {
       sessions.addKey({ authKey: k.authKey, authKeyId: Buffer.from(k.id, 'hex'), serverSalt: k.serverSalt, temp: false, innerData: 'p_q_inner_data_dc', rsaScheme: 'rsa_pad' });
     }
     const { n, e, fingerprint } = options.privateKey;
-    return new MtprotoServer(listener, sessions, authKeys, { n, e, fingerprint }, cloud, files);
+    return new MtprotoServer(listener, sessions, authKeys, { n, e, fingerprint }, cloud, files, secretChats);
   }
 
   get host(): string {
