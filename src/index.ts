@@ -27,3 +27,14 @@ export { MemoryStorage } from './client/storage/memory.ts';
 export type { Storage, StoredSession } from './client/storage/storage.ts';
 // Node-only pieces (FileStorage: node:fs; MtprotoServer: node:net, node:http, ws) are in src/node.ts, which the
 // package root resolves to under the `node` and `bun` export conditions (and as `mtproto-wasm/node` everywhere).
+// Secret chats (end-to-end): the secret-layer TL codec, the e2e crypto, one chat's protocol state, and the
+// manager that runs them over the API.
+export { serializeSecret, deserializeSecret, SECRET_LAYER, type SecretObject, type Secret } from './tl/secret.ts';
+export {
+  encryptSecretMessage, decryptSecretMessage, secretKey, secretKeyFingerprint, checkSecretDhConfig, createDhHalf, secretDhKey,
+  secretFileFingerprint, createSecretFileKey, encryptSecretFile, decryptSecretFile, keyVisualization,
+} from './crypto/secret/index.ts';
+export type { SecretKey, DhParams, DhHalf, SecretFileKey } from './crypto/secret/index.ts';
+export { SecretChat, type SecretChatOptions } from './client/secret/secret-chat.ts';
+export { SecretChats, type SecretChatsOptions, type SecretChatsEvent } from './client/secret/manager.ts';
+export type { SecretChatEvent, SecretIncoming, SecretOutgoing, SecretFileInfo, SecretMessage } from './client/secret/types.ts';

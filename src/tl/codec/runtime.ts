@@ -196,6 +196,12 @@ export function bodyLength(r: TlReader): number {
   return n;
 }
 
+/** A value written where a boxed type of a typed-dispatch schema (the secret-chat one) stands, but not one of its constructors. */
+export function notOfType(o: unknown, type: string): never {
+  const what = o == null ? String(o) : typeof o !== 'object' ? typeof o : `_ = ${JSON.stringify((o as { _?: unknown })._)}`;
+  throw new TlError(`not a constructor of ${type} (${what})`, type);
+}
+
 export function notVector(a: unknown): never {
   throw new TlError(`expected an array, got ${a === null ? 'null' : typeof a}`, 'Vector');
 }

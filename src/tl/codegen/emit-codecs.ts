@@ -4,15 +4,32 @@
 import type { TlType } from '../schema/parser.ts';
 import type { Def, Model } from './model.ts';
 import { camel, hex, ident } from './names.ts';
-import { interfaceName, tsType } from './emit-types.ts';
+import { interfaceName, tsType, unionName } from './emit-types.ts';
 
 /** Constructor whose `bytes` field is the length of its `body` (the container item): computed, not written by hand. */
 const CONTAINER_ITEM = 'mt_message';
 
+export interface CodecOptions {
+  /** Path from the generated file to src/tl/ (imports of binary/ and codec/). Default '../'. */
+  tlDir?: string;
+  /**
+   * How boxed fields are read and written. 'global' (the API): through readObject/writeObject and the
+   * process-wide id tables. 'typed' (the secret-chat schema, a namespace of its own whose ids partly
+   * coincide with the API's): a switch over the constructors of the field's type, no shared tables.
+   */
+  dispatch?: 'global' | 'typed';
+}
+
 class Emitter {
   private vectors = new Map<string, string[]>();
+  private readonly typed: boolean;
 
-  constructor(private readonly model: Model) {}
+  constructor(
+    private readonly model: Model,
+    options: CodecOptions = {},
+  ) {
+    this.typed = options.dispatch === 'typed';
+  }
 
   /** A short key naming a type, used for vector helper names. */
   private key(t: TlType): string {
@@ -22,7 +39,7 @@ class Emitter {
       case 'vector':
         return `${t.boxed ? 'V' : 'v'}_${this.key(t.item)}`;
       case 'named':
-        return t.bare ? `b_${ident(t.name)}` : 'obj';
+        return t.bare ? `b_${ident(t.name)}` : this.typed ? `t_${ident(t.name)}` : 'obj';
       default:
         return 'obj';
     }
@@ -60,7 +77,7 @@ class Emitter {
       case 'vector':
         return `${this.vector(t)}(r)`;
       case 'named':
-        return t.bare ? `r_${ident(t.name)}(r)` : 'readObject(r)';
+        return t.bare ? `r_${ident(t.name)}(r)` : this.typed ? `rt_${ident(t.name)}(r)` : 'readObject(r)';
       case 'generic':
       case 'object':
         return 'readObject(r)';
@@ -76,7 +93,7 @@ class Emitter {
       case 'vector':
         return `w${this.vector(t).slice(1)}(w, ${v});`;
       case 'named':
-        return t.bare ? `wb_${ident(t.name)}(w, ${v});` : `writeObject(w, ${v});`;
+        return t.bare ? `wb_${ident(t.name)}(w, ${v});` : this.typed ? `wt_${ident(t.name)}(w, ${v});` : `writeObject(w, ${v});`;
       case 'generic':
       case 'object':
         return `writeObject(w, ${v});`;
@@ -120,6 +137,41 @@ class Emitter {
 
   vectorCode(): string[] {
     return [...this.vectors.values()].flat();
+  }
+
+  /** Typed dispatch: a reader and a writer per boxed type used in `code`, switching over its constructors. */
+  typeDispatch(code: string): string[] {
+    const out: string[] = [];
+    for (const [type, ctors] of this.model.types) {
+      const name = ident(type);
+      const ts = `T.${unionName(type)}`;
+      if (!code.includes(`rt_${name}(`)) continue; // no field of this type (top-level only: DecryptedMessageLayer)
+      out.push(
+        `function rt_${name}(r: TlReader): ${ts} {`,
+        '  const at = r.pos;',
+        '  const id = r.int();',
+        `  r.enter('${type}');`,
+        `  let v: ${ts};`,
+        '  switch (id) {',
+        ...ctors.map((d) => `    case ${d.id | 0}: v = r_${ident(d.name)}(r); break; // ${hex(d.id)}`),
+        '    default:',
+        '      r.leave();',
+        '      r.pos = at;',
+        `      return r.fail(\`unknown constructor id 0x\${(id >>> 0).toString(16).padStart(8, '0')}\`, '${type}');`,
+        '  }',
+        '  r.leave();',
+        '  return v;',
+        '}',
+        `function wt_${name}(w: TlWriter, o: ${ts}): void {`,
+        '  switch (o?._) {',
+        ...ctors.map((d) => `    case '${d.name}': w_${ident(d.name)}(w, o as T.${interfaceName(d)}); return;`),
+        '  }',
+        `  notOfType(o, '${type}');`,
+        '}',
+        '',
+      );
+    }
+    return out;
   }
 
   /** Statements writing the fields (everything after the id). */
@@ -208,8 +260,9 @@ class Emitter {
   }
 }
 
-export function emitCodecs(model: Model, header: string): string {
-  const e = new Emitter(model);
+export function emitCodecs(model: Model, header: string, options: CodecOptions = {}): string {
+  const e = new Emitter(model, options);
+  const tl = options.tlDir ?? '../';
   const functions: string[] = [];
   for (const d of model.defs) functions.push(...e.writer(d), ...e.reader(d), '');
   const results: string[] = [];
@@ -218,15 +271,24 @@ export function emitCodecs(model: Model, header: string): string {
     const rr = e.resultReader(d);
     if (rr) results.push(`  ['${d.name}', ${rr}],`);
   }
+  let dispatch: string[] = [];
+  let runtime = `import { VECTOR, badFlags, bodyLength, boxedVectorLength, notVector, readObject, readObjects, vectorLength, writeObject } from '${tl}codec/runtime.ts';`;
+  if (options.dispatch === 'typed') {
+    dispatch = e.typeDispatch([...e.vectorCode(), ...functions].join('\n'));
+    const code = [...e.vectorCode(), ...dispatch, ...functions].join('\n');
+    const used = ['VECTOR', 'badFlags', 'boxedVectorLength', 'notOfType', 'notVector', 'vectorLength'].filter((n) => new RegExp(`\\b${n}\\(|\\b${n}\\)`).test(code));
+    runtime = `import { ${used.join(', ')} } from '${tl}codec/runtime.ts';`;
+  }
   const out = [
     header,
-    "import type { TlReader } from '../binary/reader.ts';",
-    "import type { TlWriter } from '../binary/writer.ts';",
-    "import { VECTOR, badFlags, bodyLength, boxedVectorLength, notVector, readObject, readObjects, vectorLength, writeObject } from '../codec/runtime.ts';",
-    "import type { Reader, Writer } from '../codec/runtime.ts';",
+    `import type { TlReader } from '${tl}binary/reader.ts';`,
+    `import type { TlWriter } from '${tl}binary/writer.ts';`,
+    runtime,
+    `import type { Reader, Writer } from '${tl}codec/runtime.ts';`,
     "import type * as T from './types.ts';",
     '',
     ...e.vectorCode(),
+    ...dispatch,
     ...functions,
     '/** Reader of each constructor and method with an id (called after the id was read). */',
     'export const readers: [number, Reader][] = [',

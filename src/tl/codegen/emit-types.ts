@@ -82,6 +82,14 @@ export function emitTypes(model: Model, header: string): string {
   const functions = model.defs.filter((d) => d.kind === 'function');
   out.push('/** Every constructor that has an id. */');
   out.push(`export type TlObject =\n  | ${objects.map(interfaceName).join('\n  | ')};`, '');
+  if (functions.length === 0) {
+    // A schema without methods (the secret-chat one): no request types to describe.
+    out.push('/** Constructor interface by its `_` name. */');
+    out.push('export interface TlByName {');
+    for (const d of model.defs) out.push(`  '${d.name}': ${interfaceName(d)};`);
+    out.push('}', '');
+    return out.join('\n');
+  }
   out.push('/** Every method. */');
   out.push(`export type TlRequest =\n  | ${functions.map(interfaceName).join('\n  | ')};`, '');
   out.push('/** Constructor or method interface by its `_` name. */');
