@@ -9,6 +9,10 @@ interface Entry {
   authKey: string;
   salt: string;
   timeOffset: number;
+  /** TelegramClient's fields (64-bit values as decimal strings). */
+  userId?: string;
+  updatesState?: { pts: number; qts: number; date: number; seq: number };
+  peers?: Array<[id: string, accessHash: string, username?: string]>;
 }
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -37,11 +41,19 @@ export class FileStorage implements Storage {
     if (!e) return undefined;
     const authKey = fromHex(e.authKey);
     if (authKey.length !== 256) throw new RangeError(`${this.path}: the auth key of "${name}" is not 256 bytes`);
-    return { dcId: e.dcId, authKey, salt: BigInt(e.salt), timeOffset: e.timeOffset };
+    const session: StoredSession = { dcId: e.dcId, authKey, salt: BigInt(e.salt), timeOffset: e.timeOffset };
+    if (e.userId !== undefined) session.userId = BigInt(e.userId);
+    if (e.updatesState) session.updatesState = { ...e.updatesState };
+    if (e.peers) session.peers = e.peers.map(([id, accessHash, username]) => (username === undefined ? { id: BigInt(id), accessHash: BigInt(accessHash) } : { id: BigInt(id), accessHash: BigInt(accessHash), username }));
+    return session;
   }
 
   async set(name: string, s: StoredSession): Promise<void> {
-    (await this.entries())[name] = { dcId: s.dcId, authKey: toHex(s.authKey), salt: s.salt.toString(), timeOffset: s.timeOffset };
+    const e: Entry = { dcId: s.dcId, authKey: toHex(s.authKey), salt: s.salt.toString(), timeOffset: s.timeOffset };
+    if (s.userId !== undefined) e.userId = s.userId.toString();
+    if (s.updatesState) e.updatesState = { ...s.updatesState };
+    if (s.peers) e.peers = s.peers.map((p) => (p.username === undefined ? [p.id.toString(), p.accessHash.toString()] : [p.id.toString(), p.accessHash.toString(), p.username]));
+    (await this.entries())[name] = e;
     await this.save();
   }
 

@@ -9,6 +9,18 @@ export interface StoredSession {
   salt: bigint;
   /** server_time − local_time in seconds. */
   timeOffset: number;
+  /** TelegramClient: the user this auth key is signed in as. */
+  userId?: bigint;
+  /** TelegramClient: the updates state last applied (a client started later catches up from it). */
+  updatesState?: { pts: number; qts: number; date: number; seq: number };
+  /** TelegramClient: users seen (their access hashes, for InputPeer/InputUser). */
+  peers?: StoredPeer[];
+}
+
+export interface StoredPeer {
+  id: bigint;
+  accessHash: bigint;
+  username?: string;
 }
 
 export interface Storage {
