@@ -239,7 +239,12 @@ function randomLong(): bigint {
   return new DataView(crypto.getRandomValues(new Uint8Array(8)).buffer).getBigInt64(0, true);
 }
 
-// Connect, sign in (or find the stored sign-in), then read updates and commands.
+// Read updates from the start: a stored session's catch-up (getDifference) is delivered while connecting.
+const listening = (async () => {
+  for await (const update of client.updates) onUpdate(update);
+})();
+
+// Connect, sign in (or find the stored sign-in), then read commands.
 try {
   await client.connect();
   if (client.signedIn) {
@@ -255,9 +260,6 @@ try {
 }
 say(`connected to ${values.host}:${port}; /help lists the commands`);
 
-const listening = (async () => {
-  for await (const update of client.updates) onUpdate(update);
-})();
 
 const input = createInterface({ input: process.stdin, terminal: process.stdin.isTTY === true });
 let closing = false;
