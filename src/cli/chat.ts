@@ -22,7 +22,7 @@ const HELP = `commands:
   /to <@username|user id>   talk to this user (plain lines are sent to them)
   /dialogs                  your chats, newest first (alias /users)
   /history [n]              the last n messages with the current peer (default 10)
-  /username <name>          set your @username (others can then /to @name)
+  /username <name>          set your @username, 5–32 of a-z 0-9 _ (others can then /to @name)
   /send-file <path>         send a file to the current peer (streamed, with a progress bar)
   /download <msg id> <path> save the file of a message
   /me                       who you are
@@ -90,7 +90,7 @@ function describe(m: AnyObject): string {
   const file = document
     ? ` [file ${document.attributes.find((a) => a._ === 'documentAttributeFilename')?.fileName ?? 'file'}, ${formatBytes(Number(document.size))}; /download ${m.id} <path>]`
     : '';
-  return `#${m.id} ${from}: ${m.message}${file}`;
+  return `#${m.id} ${from}:${m.message ? ` ${m.message}` : ''}${file}`;
 }
 
 /** Fetches the users of our dialogs (a short message names its sender by id only). */

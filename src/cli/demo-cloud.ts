@@ -6,14 +6,12 @@ import { createHash, randomFillSync } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MtprotoClient } from '../client/client.ts';
-import { TransferPool, documentLocation, downloadFile, uploadFile } from '../client/files/index.ts';
 import { SecretChats, type SecretChatsEvent } from '../client/secret/manager.ts';
 import type { SecretChat } from '../client/secret/secret-chat.ts';
-import { MemoryStorage } from '../client/storage/memory.ts';
+import { TelegramClient } from '../client/telegram-client.ts';
 import { keyVisualization } from '../crypto/secret/visualization.ts';
 import type { MtprotoServer } from '../server/mtproto-server.ts';
-import type { RawDocument } from '../tl/generated/types.ts';
+import type { RawDocument, RawUser } from '../tl/generated/types.ts';
 import { toHexString } from './format.ts';
 import { ProgressBar, formatBytes } from './progress.ts';
 
@@ -37,11 +35,11 @@ interface Incoming {
 }
 
 class DemoUser {
-  readonly client: MtprotoClient;
-  readonly storage = new MemoryStorage();
+  readonly client: TelegramClient;
   id = 0n;
   accessHash = 0n;
   phone = '';
+  username = '';
   private readonly waiters: Array<{ test: (m: Incoming) => boolean; resolve: (m: Incoming) => void }> = [];
   readonly received: Incoming[] = [];
   /** Set by the demo: what this user's iterator printed, with when it arrived. */
@@ -49,34 +47,26 @@ class DemoUser {
   secret?: SecretChats;
 
   constructor(readonly name: string, server: MtprotoServer) {
-    this.client = new MtprotoClient({ host: server.host, port: server.port, publicKeys: [server.publicKey], storage: this.storage, pingIntervalMs: 0, timeoutMs: 15_000 });
+    this.client = new TelegramClient({ host: server.host, port: server.port, dcId: server.cloud.dcId, publicKeys: [server.publicKey], pingIntervalMs: 0, timeoutMs: 30_000 });
   }
 
-  get peer() {
-    return { _: 'inputPeerUser' as const, userId: this.id, accessHash: this.accessHash };
-  }
-
-  async signIn(dcId: number): Promise<{ ms: number; created: boolean }> {
+  /** Signs in with a fresh test number (signing up: the account is new), then takes a @username. */
+  async signIn(dcId: number): Promise<{ ms: number; user: RawUser }> {
     const t = performance.now();
-    await this.client.connect();
     this.phone = `99966${dcId}${String(1000 + Math.floor(Math.random() * 9000))}`;
-    const sent = await this.client.invoke({ _: 'auth.sendCode', phoneNumber: this.phone, apiId: 1, apiHash: 'demo', settings: { _: 'codeSettings' } });
-    if (sent._ !== 'auth.sentCode') throw new Error(`auth.sendCode answered ${sent._}`);
-    const code = String(dcId).repeat(5);
-    let auth = await this.client.invoke({ _: 'auth.signIn', phoneNumber: this.phone, phoneCodeHash: sent.phoneCodeHash, phoneCode: code });
-    const created = auth._ === 'auth.authorizationSignUpRequired';
-    if (created) auth = await this.client.invoke({ _: 'auth.signUp', phoneNumber: this.phone, phoneCodeHash: sent.phoneCodeHash, firstName: this.name, lastName: '' });
-    if (auth._ !== 'auth.authorization' || auth.user._ !== 'user') throw new Error('sign-in failed');
-    this.id = auth.user.id;
-    this.accessHash = auth.user.accessHash ?? 0n;
-    return { ms: performance.now() - t, created };
+    const user = await this.client.signIn(this.phone, String(dcId).repeat(5), { firstName: this.name });
+    this.id = user.id;
+    this.accessHash = user.accessHash ?? 0n;
+    this.username = `${this.name.toLowerCase()}_${this.id}`;
+    await this.client.invoke({ _: 'account.updateUsername', username: this.username });
+    return { ms: performance.now() - t, user };
   }
 
   /** Reads the updates iterator until the client closes, printing and recording the messages. */
   async listen(): Promise<void> {
     for await (const update of this.client.updates) {
       this.secret?.handleUpdate(update);
-      for (const m of incomingMessages(update as AnyObject, this.id)) {
+      for (const m of incomingMessages(update as AnyObject)) {
         this.received.push(m);
         this.onMessage?.(m, performance.now());
         for (let i = this.waiters.length - 1; i >= 0; i--) {
@@ -96,30 +86,21 @@ class DemoUser {
     });
   }
 
+  /** Sends to a user found by @username; resolves with the call's round-trip time. */
   async sendMessage(to: DemoUser, text: string): Promise<number> {
     const t = performance.now();
-    await this.client.invoke({ _: 'messages.sendMessage', peer: to.peer, message: text, randomId: randomLong() });
+    await this.client.sendMessage(`@${to.username}`, text);
     return performance.now() - t;
   }
 }
 
-/** Incoming messages in an update, whether MtprotoClient pushed an envelope or an engine yielded one update. */
-function incomingMessages(u: AnyObject, selfId: bigint): Incoming[] {
-  switch (u._) {
-    case 'updateShortMessage':
-      return u.out ? [] : [{ id: u.id, fromId: u.userId, text: u.message, pts: u.pts, kind: u._ }];
-    case 'updates':
-    case 'updatesCombined':
-      return (u.updates as AnyObject[]).flatMap((inner) => incomingMessages(inner, selfId));
-    case 'updateNewMessage': {
-      const m = u.message as AnyObject;
-      if (m._ !== 'message' || m.out || m.fromId?.userId === selfId) return [];
-      const document = m.media?._ === 'messageMediaDocument' ? (m.media.document as RawDocument) : undefined;
-      return [{ id: m.id, fromId: m.fromId?.userId ?? m.peerId?.userId, text: m.message, pts: u.pts, kind: u._, document }];
-    }
-    default:
-      return [];
-  }
+/** The incoming message in an update the client's (gap-free) updates iterator yielded. */
+function incomingMessages(u: AnyObject): Incoming[] {
+  if (u._ !== 'updateNewMessage') return [];
+  const m = u.message as AnyObject;
+  if (m._ !== 'message' || m.out) return [];
+  const document = m.media?._ === 'messageMediaDocument' ? (m.media.document as RawDocument) : undefined;
+  return [{ id: m.id, fromId: m.fromId?.userId ?? m.peerId?.userId, text: m.message, pts: u.pts, kind: u._, document }];
 }
 
 function randomLong(): bigint {
@@ -163,13 +144,12 @@ export async function cloudDemo(server: MtprotoServer, options: CloudDemoOptions
   const nameOf = (id: bigint) => users.find((u) => u.id === id)?.name ?? `user ${id}`;
   let failures = 0;
   const listening: Promise<void>[] = [];
-  const pools: TransferPool[] = [];
   try {
-    console.log(`\nTwo users on the server's cloud (test numbers 99966${dcId}XXXX, code ${String(dcId).repeat(5)}):`);
+    console.log(`\nTwo users on the server's cloud, through TelegramClient (test numbers 99966${dcId}XXXX, code ${String(dcId).repeat(5)}):`);
     for (const user of users) {
-      const { ms, created } = await user.signIn(dcId);
-      console.log(`✔ ${user.name.padEnd(5)} signed in as +${user.phone} → user ${user.id}${created ? ' (signed up: a new account)' : ''} in ${ms.toFixed(0)} ms`);
-      listening.push(user.listen());
+      listening.push(user.listen()); // from the start: nothing the server pushes is missed
+      const { ms } = await user.signIn(dcId);
+      console.log(`✔ ${user.name.padEnd(5)} signed in as +${user.phone} → user ${user.id}, @${user.username} in ${ms.toFixed(0)} ms (new account: auth.signIn, auth.signUp)`);
     }
 
     // Chat: every line below "→" is printed by the receiver's updates iterator when the update arrives.
@@ -200,32 +180,27 @@ export async function cloudDemo(server: MtprotoServer, options: CloudDemoOptions
     }
     console.log(`  messages.sendMessage round trip median ${median(rtts).toFixed(1)} ms · live delivery median ${median(latencies).toFixed(1)} ms (${script.length} messages)`);
 
-    // The file: streamed from a temporary file in parts over a pool of 4 connections sharing Alice's key.
+    // The file: streamed from a temporary file in parts over the client's pool of 4 connections sharing its key.
     const source = join(options.dir, 'big-file.bin');
     const copy = join(options.dir, 'big-file.downloaded.bin');
     console.log(`\nA ${formatBytes(fileBytes)} file from Alice to Bob (random bytes, streamed from and to temporary files):`);
     const sourceHash = await generateFile(source, fileBytes);
-    const connect = { host: server.host, port: server.port, publicKeys: [server.publicKey], pingIntervalMs: 0, timeoutMs: 30_000 };
-    const alicePool = await TransferPool.connect({ ...connect, storage: alice.storage }, 4);
-    pools.push(alicePool);
     const up = new ProgressBar({ label: 'upload  ', total: fileBytes });
-    const uploaded = await uploadFile(alicePool, source, { name: 'big-file.bin', onProgress: up.update });
+    const uploaded = await alice.client.uploadFile(source, { name: 'big-file.bin', onProgress: up.update });
     const upSummary = up.finish();
     const caption = 'the big file';
     sentAt.set(`[file big-file.bin, ${formatBytes(fileBytes)}] ${caption}`, performance.now());
     sentAt.set(caption, performance.now());
     await alice.client.invoke({
       _: 'messages.sendMedia',
-      peer: bob.peer,
+      peer: await alice.client.inputPeer(bob.id),
       media: { _: 'inputMediaUploadedDocument', file: uploaded.inputFile, mimeType: 'application/octet-stream', attributes: [{ _: 'documentAttributeFilename', fileName: 'big-file.bin' }] },
       message: caption,
       randomId: randomLong(),
     });
     const got = await bob.waitFor((m) => m.document !== undefined && m.fromId === alice.id);
-    const bobPool = await TransferPool.connect({ ...connect, storage: bob.storage }, 4);
-    pools.push(bobPool);
     const down = new ProgressBar({ label: 'download', total: Number(got.document!.size) });
-    await downloadFile(bobPool, documentLocation(got.document!), copy, { size: Number(got.document!.size), onProgress: down.update });
+    await bob.client.downloadFile(got.document!, copy, { onProgress: down.update });
     const downSummary = down.finish();
     const copyHash = await hashFile(copy);
     const match = copyHash === sourceHash;
@@ -239,7 +214,6 @@ export async function cloudDemo(server: MtprotoServer, options: CloudDemoOptions
     failures++;
     console.log(`✘ ${(error as Error).stack ?? error}`);
   } finally {
-    await Promise.allSettled(pools.map((p) => p.close()));
     await Promise.allSettled(users.map((u) => u.client.close()));
     await Promise.allSettled(listening);
   }
