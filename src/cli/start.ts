@@ -1,7 +1,9 @@
 // `npm start`: the main job on the embedded default. Part 1 checks the WASM core against node:crypto;
 // part 2 starts our MTProto server in this process on 127.0.0.1, connects a client over every transport,
 // creates an auth key, makes real RPC calls and shows their round-trip times, then reconnects with the
-// stored key to show that it is reused instead of created again.
+// stored key to show that it is reused instead of created again. Part 3 (src/cli/demo-cloud.ts): two users
+// sign in, chat with live updates, send a large file with progress bars and matching SHA-256, and open a
+// secret chat. The server keeps its data in a temporary directory (removed at the end).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,15 +13,18 @@ import { MtprotoServer } from '../server/mtproto-server.ts';
 import { fingerprintHex, generateServerKey } from '../server/server-key.ts';
 import type { ConnectOptions } from '../transport/connect.ts';
 import { parseMtproxySecret } from '../transport/mtproxy.ts';
+import { cloudDemo } from './demo-cloud.ts';
 import { toHexString } from './format.ts';
 import { showcase } from './showcase.ts';
 
+const started = performance.now();
 const coreOk = showcase();
 
 console.log('\nmtproto-wasm: our client against our MTProto server, over real sockets on 127.0.0.1\n');
 const secret = parseMtproxySecret('dd' + toHexString(crypto.getRandomValues(new Uint8Array(16))));
 const serverKey = generateServerKey();
-const server = await MtprotoServer.listen({ port: 0, privateKey: serverKey.key, secrets: [secret] });
+const dataDir = mkdtempSync(join(tmpdir(), 'mtproto-wasm-demo-'));
+const server = await MtprotoServer.listen({ port: 0, privateKey: serverKey.key, secrets: [secret], dataDir: join(dataDir, 'server') });
 console.log(`server: 127.0.0.1:${server.port}, every transport on one port; RSA key fingerprint ${fingerprintHex(serverKey.key.fingerprint)}\n`);
 
 type Transport = Omit<ConnectOptions, 'host' | 'port'>;
@@ -34,7 +39,6 @@ const transports: Array<[string, Transport]> = [
   ['HTTP POST /api', { carrier: 'http' }],
 ];
 
-const dataDir = mkdtempSync(join(tmpdir(), 'mtproto-wasm-demo-'));
 const storagePath = join(dataDir, 'session.json');
 let failures = 0;
 
@@ -93,7 +97,10 @@ const reused = first !== undefined && second !== undefined && first.every((b, i)
 console.log(reused ? `  the second run reused the auth key stored in ${storagePath}` : '  ✘ the second run did not reuse the stored key');
 if (!reused) failures++;
 
+failures += await cloudDemo(server, { dir: dataDir });
+
 await server.close();
 rmSync(dataDir, { recursive: true, force: true });
-console.log(failures === 0 && coreOk ? '\nEverything worked.' : `\n${failures} step(s) failed.`);
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+console.log(failures === 0 && coreOk ? `\nEverything worked (${seconds} s).` : `\n${failures} step(s) failed.`);
 process.exit(failures === 0 && coreOk ? 0 : 1);
