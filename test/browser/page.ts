@@ -1,7 +1,7 @@
 // The browser page: imports the package root (bundled by test/browser/serve.ts with esbuild), creates an auth
 // key over WebSocket against our server, makes RPC calls and shows the results. The Chromium test reads
 // #status (ok | error) and the result rows.
-import { MtprotoClient, parsePublicKeyPem, sha256 } from '../../src/index.ts';
+import { MtprotoClient, TelegramClient, parsePublicKeyPem, sha256 } from '../../src/index.ts';
 
 const show = (name: string, value: string) => {
   const row = document.createElement('tr');
@@ -32,6 +32,33 @@ try {
   const nearest = await client.invoke({ _: 'help.getNearestDc' });
   show('help.getNearestDc', `thisDc ${nearest.thisDc}`);
   await client.close();
+
+  // The high-level client in the page: two users sign in, a message arrives live, a file goes both ways.
+  const options = { host: '127.0.0.1', port, publicKeys: [parsePublicKeyPem(publicKeyPem)], transport: { carrier: 'websocket' as const }, pingIntervalMs: 0, timeoutMs: 10_000 };
+  const alice = new TelegramClient(options);
+  const bob = new TelegramClient(options);
+  await Promise.all([alice.connect(), bob.connect()]);
+  await alice.signIn('9996628001', undefined, { firstName: 'Alice' });
+  const me = await bob.signIn('9996628002', undefined, { firstName: 'Bob' });
+  const toBob = { _: 'inputPeerUser' as const, userId: me.id, accessHash: me.accessHash! };
+  const live = (async () => {
+    for await (const update of bob.updates) {
+      const message = (update as { message?: { message?: string; out?: boolean } }).message;
+      if (update._ === 'updateNewMessage' && message && !message.out) return message.message;
+    }
+  })();
+  await alice.sendMessage(toBob, 'hello from the browser');
+  show('TelegramClient message', `received live: ${await live}`);
+  const data = new Uint8Array(300_000).map((_, i) => (i * 31) >>> 2);
+  const sent = await alice.sendFile(toBob, data, { name: 'page.bin' });
+  const chunks: Uint8Array[] = [];
+  await bob.downloadFile(sent, { write: (chunk: Uint8Array) => void chunks.push(chunk.slice()) });
+  const got = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) (got.set(c, at), (at += c.length));
+  const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  show('TelegramClient file', `${got.length} bytes, sha256 ${hexOf(sha256(got)) === hexOf(sha256(data)) ? 'matches' : 'DIFFERS'}`);
+  await Promise.all([alice.close(), bob.close()]);
   status('ok');
 } catch (error) {
   show('error', String((error as Error)?.stack ?? error));
