@@ -199,11 +199,11 @@ export class UpdatesEngine {
       // Nothing can be judged without a state: hold every job until it comes.
       this.jobs.unshift({ kind: 'init' });
       this.started = false;
-      this.retryTimer = setTimeout(() => {
+      this.retryTimer = unref(setTimeout(() => {
         this.retryTimer = undefined;
         this.started = true;
         this.pump();
-      }, this.retryMs);
+      }, this.retryMs));
       return;
     }
     this.s = { pts: remote.pts, qts: remote.qts, date: remote.date, seq: remote.seq };
@@ -322,10 +322,10 @@ export class UpdatesEngine {
 
   private armGap(): void {
     if (this.gapTimer || this.stopped) return;
-    this.gapTimer = setTimeout(() => {
+    this.gapTimer = unref(setTimeout(() => {
       this.gapTimer = undefined;
       if (this.pending > 0) this.sync('gap');
-    }, this.gapWaitMs);
+    }, this.gapWaitMs));
   }
 
   /** A gap closed: no timer while nothing waits. */
@@ -351,10 +351,10 @@ export class UpdatesEngine {
         if (this.stopped) return;
         this.options.onEvent?.({ type: 'error', error: error as Error });
         clearTimeout(this.retryTimer);
-        this.retryTimer = setTimeout(() => {
+        this.retryTimer = unref(setTimeout(() => {
           this.retryTimer = undefined;
           this.sync(`retry: ${reason}`);
-        }, this.retryMs);
+        }, this.retryMs));
         return;
       }
       if (this.stopped) return;
@@ -407,4 +407,10 @@ export class UpdatesEngine {
     this.drainSeq();
     if (this.pending > 0) this.armGap();
   }
+}
+
+/** The engine's timers never keep a process alive on their own (the connection does while it is open). */
+function unref(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeout> {
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
 }

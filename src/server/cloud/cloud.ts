@@ -18,7 +18,7 @@ import { messageMethods, postMessage, type PostMessage } from './messages.ts';
 import type { CloudStore } from './store.ts';
 import { updatesMethods } from './updates.ts';
 import { userMethods } from './users.ts';
-import { mentionedUsers as mentioned, usersView } from './views.ts';
+import { mentionedUsers as mentioned, resolvePeer, usersView } from './views.ts';
 
 export type Deliver = (userId: number, update: TlObject, except?: { authKeyId: string; sessionId: bigint }) => void;
 
@@ -71,6 +71,11 @@ export class Cloud {
     const id = this.store.userOfKey(ctx.authKeyId);
     if (id === undefined) throw new RpcError(401, 'AUTH_KEY_UNREGISTERED');
     return id;
+  }
+
+  /** The user an InputPeer names for the caller (access hash checked); PEER_ID_INVALID otherwise. */
+  peerOf(ctx: MethodContext, peer: TlObject): number {
+    return resolvePeer(this.store, this.userOf(ctx), peer);
   }
 
   /** The user id an auth key is signed in as (MtprotoServer uses it to route pushes). */

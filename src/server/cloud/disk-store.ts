@@ -1,16 +1,21 @@
 // The CloudStore in a data directory: the in-memory store plus a journal (cloud.log), one JSON line per
 // operation (a transaction's changes together), appended with one write. On open the journal is
 // replayed; a torn last line (a crash mid-write) is cut off, so a crash loses at most the operation being
-// written. No fsync per record: the OS may still lose the tail on a power cut, never a middle.
+// written. An unreadable line with records after it is damage, not a crash: opening refuses (an Error naming
+// the byte) rather than cutting the journal there. A failed write is cut back off the journal and rethrown.
+// No fsync per record: the OS may still lose the tail on a power cut, never a middle.
 //
 // The journal only grows (no compaction yet): every message, edit and update is kept in it.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromJson, toJson } from './json.ts';
 import { MemoryCloudStore, type MemoryCloudStoreOptions, type StoreRecord } from './memory-store.ts';
 
 export class DiskCloudStore extends MemoryCloudStore {
+  private readonly path: string;
   private fd: number;
+  /** Bytes of whole records in the journal. */
+  private size = 0;
   private pending: StoreRecord[] | undefined;
   private depth = 0;
   private replaying = false;
@@ -18,13 +23,13 @@ export class DiskCloudStore extends MemoryCloudStore {
   constructor(readonly dir: string, options: MemoryCloudStoreOptions = {}) {
     super(options);
     mkdirSync(dir, { recursive: true });
-    const path = join(dir, 'cloud.log');
-    if (existsSync(path)) {
-      const bytes = readFileSync(path);
-      const good = this.replay(bytes);
-      if (good < bytes.length) truncateSync(path, good); // a torn tail
+    this.path = join(dir, 'cloud.log');
+    if (existsSync(this.path)) {
+      const bytes = readFileSync(this.path);
+      this.size = this.replay(bytes);
+      if (this.size < bytes.length) truncateSync(this.path, this.size); // a torn tail
     }
-    this.fd = openSync(path, 'a');
+    this.fd = openSync(this.path, 'a');
   }
 
   /** Applies every complete line; returns the byte length of the good prefix. */
@@ -39,7 +44,10 @@ export class DiskCloudStore extends MemoryCloudStore {
         try {
           records = fromJson(bytes.subarray(start, end).toString('utf8')) as StoreRecord[];
         } catch {
-          break; // garbage: keep what came before
+          // The last line may be the remains of a crash; anything earlier is damage, and cutting there would
+          // silently drop every record after it.
+          if (bytes.indexOf(0x0a, end + 1) < 0) break;
+          throw new Error(`${this.path}: the record at byte ${start} is unreadable and records follow it (a damaged journal, not a torn tail)`);
         }
         for (const r of records) this.apply(r);
         start = end + 1;
@@ -73,7 +81,15 @@ export class DiskCloudStore extends MemoryCloudStore {
   }
 
   private write(records: StoreRecord[]): void {
-    writeSync(this.fd, toJson(records) + '\n');
+    const line = Buffer.from(toJson(records) + '\n');
+    try {
+      for (let done = 0; done < line.length;) done += writeSync(this.fd, line, done);
+    } catch (error) {
+      // A partial line would glue itself to the next record: cut the journal back to its last whole one.
+      ftruncateSync(this.fd, this.size);
+      throw error;
+    }
+    this.size += line.length;
   }
 
   override close(): void {

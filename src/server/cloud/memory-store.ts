@@ -127,27 +127,27 @@ export class MemoryCloudStore implements CloudStore {
       }
       case 'upd': {
         const box = this.box(r.userId);
-        box.log.push(r.u);
         box.state.pts = r.u.pts;
         box.state.date = r.u.date;
-        if (box.log.length > this.maxLog) {
-          const dropped = box.log.splice(0, box.log.length - this.maxLog);
-          box.logStart = dropped[dropped.length - 1].pts;
-        }
+        box.logStart = this.appendCapped(box.log, r.u)?.pts ?? box.logStart;
         return;
       }
       case 'qupd': {
         const box = this.box(r.userId);
-        box.qlog.push(r.u);
         box.state.qts = r.u.qts;
         box.state.date = r.u.date;
-        if (box.qlog.length > this.maxLog) {
-          const dropped = box.qlog.splice(0, box.qlog.length - this.maxLog);
-          box.qlogStart = dropped[dropped.length - 1].qts;
-        }
+        box.qlogStart = this.appendCapped(box.qlog, r.u)?.qts ?? box.qlogStart;
         return;
       }
     }
+  }
+
+  /** Appends to an update log kept to maxLog entries; returns the newest entry dropped, if any. */
+  private appendCapped<E>(log: E[], entry: E): E | undefined {
+    log.push(entry);
+    if (log.length <= this.maxLog) return undefined;
+    const dropped = log.splice(0, log.length - this.maxLog);
+    return dropped[dropped.length - 1];
   }
 
   private dropKey(key: string): void {

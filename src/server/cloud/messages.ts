@@ -9,6 +9,7 @@ import { RpcError } from '../../errors.ts';
 import type { TlObject } from '../../tl/generated/types.ts';
 import type { MethodContext, MethodHandler } from '../methods.ts';
 import type { Cloud } from './cloud.ts';
+import { toJson } from './json.ts';
 import type { StoredMessage } from './store.ts';
 import { messageView, peerUser, resolvePeer } from './views.ts';
 
@@ -88,7 +89,7 @@ export function postMessage(cloud: Cloud, from: number, peer: number, input: Pos
 }
 
 /** Incoming messages after `readUpTo`. */
-function unreadCount(history: readonly StoredMessage[], readUpTo: number): number {
+export function unreadCount(history: readonly StoredMessage[], readUpTo: number): number {
   let n = 0;
   for (let i = history.length - 1; i >= 0 && history[i].id > readUpTo; i--) if (!history[i].out) n++;
   return n;
@@ -281,9 +282,5 @@ export function messageMethods(cloud: Cloud): Record<string, MethodHandler> {
 }
 
 function sameEntities(a: TlObject[] | undefined, b: TlObject[] | undefined): boolean {
-  const x = a ?? [];
-  const y = b ?? [];
-  return x.length === y.length && x.every((e, i) => JSON.stringify(e, big) === JSON.stringify(y[i], big));
+  return toJson(a ?? []) === toJson(b ?? []);
 }
-
-const big = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);

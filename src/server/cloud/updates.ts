@@ -10,6 +10,7 @@ import { RpcError } from '../../errors.ts';
 import type { TlObject } from '../../tl/generated/types.ts';
 import type { MethodHandler } from '../methods.ts';
 import type { Cloud } from './cloud.ts';
+import { unreadCount } from './messages.ts';
 import { mentionedUsers } from './views.ts';
 
 export function updatesMethods(cloud: Cloud): Record<string, MethodHandler> {
@@ -17,11 +18,7 @@ export function updatesMethods(cloud: Cloud): Record<string, MethodHandler> {
 
   const totalUnread = (me: number): number => {
     let n = 0;
-    for (const peer of store.dialogPeers(me)) {
-      const read = store.readState(me, peer).inbox;
-      const h = store.history(me, peer);
-      for (let i = h.length - 1; i >= 0 && h[i].id > read; i--) if (!h[i].out) n++;
-    }
+    for (const peer of store.dialogPeers(me)) n += unreadCount(store.history(me, peer), store.readState(me, peer).inbox);
     return n;
   };
 

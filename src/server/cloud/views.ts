@@ -59,12 +59,9 @@ function idOf(value: bigint): number | undefined {
 /** InputPeer → user id; PEER_ID_INVALID for anything but ourselves or a user with the right access hash. */
 export function resolvePeer(store: CloudStore, viewerId: number, peer: TlObject): number {
   if (peer._ === 'inputPeerSelf') return viewerId;
-  if (peer._ === 'inputPeerUser') {
-    const id = idOf(peer.userId);
-    const user = id === undefined ? undefined : store.user(id);
-    if (user && (user.accessHash === peer.accessHash || user.id === viewerId)) return user.id;
-  }
-  throw new RpcError(400, 'PEER_ID_INVALID');
+  const id = peer._ === 'inputPeerUser' ? namedUser(store, viewerId, peer.userId, peer.accessHash) : undefined;
+  if (id === undefined) throw new RpcError(400, 'PEER_ID_INVALID');
+  return id;
 }
 
 /** InputUser → user id; USER_ID_INVALID otherwise. */
@@ -76,12 +73,14 @@ export function resolveUser(store: CloudStore, viewerId: number, input: TlObject
 
 export function tryResolveUser(store: CloudStore, viewerId: number, input: TlObject): number | undefined {
   if (input._ === 'inputUserSelf') return viewerId;
-  if (input._ === 'inputUser') {
-    const id = idOf(input.userId);
-    const user = id === undefined ? undefined : store.user(id);
-    if (user && (user.accessHash === input.accessHash || user.id === viewerId)) return user.id;
-  }
-  return undefined;
+  return input._ === 'inputUser' ? namedUser(store, viewerId, input.userId, input.accessHash) : undefined;
+}
+
+/** The user a (user_id, access_hash) pair names, if it exists and the hash is theirs (any hash names oneself). */
+function namedUser(store: CloudStore, viewerId: number, userId: bigint, accessHash: bigint): number | undefined {
+  const id = idOf(userId);
+  const user = id === undefined ? undefined : store.user(id);
+  return user && (user.accessHash === accessHash || user.id === viewerId) ? user.id : undefined;
 }
 
 /** Every user id a model object mentions (peerUser, user_id fields), for the users vector of an answer. */
