@@ -26,7 +26,7 @@ export { MtprotoClient, type MtprotoClientOptions, type InvokeOptions, type Clie
 export { MemoryStorage } from './client/storage/memory.ts';
 export {
   TelegramClient, type TelegramClientOptions, type Peer, type SignUpProfile, type LoginCode, type SendMessageOptions, type SendFileOptions,
-  type HistoryOptions, type DialogsOptions, type Dialog,
+  type HistoryOptions, type DialogsOptions, type Dialog, TelegramSecretChats,
 } from './client/telegram-client.ts';
 export { UpdatesEngine, type UpdatesEngineOptions, type UpdatesEngineEvent, type UpdatesInvoker } from './client/updates/engine.ts';
 export type { UpdatesState } from './client/updates/state.ts';
@@ -41,6 +41,6 @@ export {
   secretFileFingerprint, createSecretFileKey, encryptSecretFile, decryptSecretFile, keyVisualization,
 } from './crypto/secret/index.ts';
 export type { SecretKey, DhParams, DhHalf, SecretFileKey } from './crypto/secret/index.ts';
-export { SecretChat, type SecretChatOptions } from './client/secret/secret-chat.ts';
-export { SecretChats, type SecretChatsOptions, type SecretChatsEvent } from './client/secret/manager.ts';
+export { SecretChat, type SecretChatOptions, type SecretChatState } from './client/secret/secret-chat.ts';
+export { SecretChats, type SecretChatsOptions, type SecretChatsEvent, type SecretChatsState, type UploadedEncrypted } from './client/secret/manager.ts';
 export type { SecretChatEvent, SecretIncoming, SecretOutgoing, SecretFileInfo, SecretMessage } from './client/secret/types.ts';

@@ -6,7 +6,6 @@ import { createHash, randomFillSync } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SecretChats, type SecretChatsEvent } from '../client/secret/manager.ts';
 import type { SecretChat } from '../client/secret/secret-chat.ts';
 import { TelegramClient } from '../client/telegram-client.ts';
 import { keyVisualization } from '../crypto/secret/visualization.ts';
@@ -44,7 +43,6 @@ class DemoUser {
   readonly received: Incoming[] = [];
   /** Set by the demo: what this user's iterator printed, with when it arrived. */
   onMessage?: (m: Incoming, at: number) => void;
-  secret?: SecretChats;
 
   constructor(readonly name: string, server: MtprotoServer) {
     this.client = new TelegramClient({ host: server.host, port: server.port, dcId: server.cloud.dcId, publicKeys: [server.publicKey], pingIntervalMs: 0, timeoutMs: 30_000 });
@@ -65,7 +63,6 @@ class DemoUser {
   /** Reads the updates iterator until the client closes, printing and recording the messages. */
   async listen(): Promise<void> {
     for await (const update of this.client.updates) {
-      this.secret?.handleUpdate(update);
       for (const m of incomingMessages(update as AnyObject)) {
         this.received.push(m);
         this.onMessage?.(m, performance.now());
@@ -223,19 +220,13 @@ export async function cloudDemo(server: MtprotoServer, options: CloudDemoOptions
 /** A secret chat between the two: key exchange through the server, fingerprints compared, a few messages. */
 async function secretDemo(alice: DemoUser, bob: DemoUser): Promise<number> {
   console.log('\nSecret chat (end-to-end: the server relays g_a, g_b and ciphertext, never the key):');
-  const events = new Map<DemoUser, SecretChatsEvent[]>();
+  // TelegramClient's secretChats: fed by its updates engine, saved with its session.
   let accepted: Promise<SecretChat> | undefined;
-  for (const user of [alice, bob]) {
-    const list: SecretChatsEvent[] = [];
-    events.set(user, list);
-    user.secret = new SecretChats({
-      invoke: (r) => user.client.invoke(r as never) as Promise<unknown>,
-      onRequest: user === bob ? (r) => (accepted = bob.secret!.accept(r.chatId)) : undefined,
-    });
-    await user.secret.init();
-  }
+  bob.client.secretChats.on((e) => {
+    if (e.type === 'requested') accepted = bob.client.secretChats.accept(e.chatId);
+  });
   const t = performance.now();
-  const chatA = await alice.secret!.request({ _: 'inputUser', userId: bob.id, accessHash: bob.accessHash });
+  const chatA = await alice.client.secretChats.request(`@${bob.username}`);
   while (accepted === undefined) await new Promise((r) => setTimeout(r, 2));
   const chatB = await accepted;
   const ms = performance.now() - t;
@@ -277,7 +268,7 @@ async function secretDemo(alice: DemoUser, bob: DemoUser): Promise<number> {
       await new Promise((r) => setTimeout(r, 1));
     }
   }
-  await alice.secret!.discard(chatA.id);
+  await alice.client.secretChats.discard(chatA.id);
   console.log(`  Alice closed the secret chat (messages.discardEncryption)`);
   return failures;
 }

@@ -16,6 +16,10 @@
 //   messages and deletions appear there too.
 // - Files: uploadFile/downloadFile go through a pool of extra connections sharing this client's auth key
 //   (src/client/files/), opened on first use.
+// - Secret chats: `secretChats` (src/client/secret/manager.ts) is fed by the updates engine (so
+//   updateEncryption and encrypted messages missed while offline arrive through getDifference, once), its
+//   files go through the transfer pool, and its state (keys, seq numbers) is saved with the session in
+//   the same Storage entry as the auth key and the updates state, so a restarted client goes on.
 import { CallError, RpcError } from '../errors.ts';
 import type {
   RawAuthSentCode, RawDialog, RawDocument, RawMessage, RawUpdateNewMessage, RawUser, ResultOf, TlRequest, TypeChat, TypeInputFileLocation,
@@ -30,6 +34,7 @@ import { TransferPool } from './files/pool.ts';
 import type { UploadSource } from './files/source.ts';
 import { uploadFile, type UploadedFile, type UploadOptions } from './files/upload.ts';
 import { MemoryStorage } from './storage/memory.ts';
+import { SecretChats, type SecretChatsOptions } from './secret/manager.ts';
 import { UpdateStream } from './updates.ts';
 import { UpdatesEngine, type UpdatesEngineEvent } from './updates/engine.ts';
 import { expandShortSent } from './updates/expand.ts';
@@ -45,6 +50,8 @@ export interface TelegramClientOptions extends MtprotoClientOptions {
   onUpdatesEvent?: (event: UpdatesEngineEvent) => void;
   /** Connections of the file-transfer pool (default 4). */
   transferConnections?: number;
+  /** Options of `secretChats` (per-chat settings such as re-keying thresholds, onRequest). */
+  secretChats?: Pick<SecretChatsOptions, 'chat' | 'onRequest' | 'persistHistory'>;
 }
 
 /** A user id, '@username' (or 'username'), 'me' / 'self', or an InputPeer. */
@@ -105,6 +112,11 @@ export class TelegramClient {
   readonly updates: UpdateStream<TypeUpdate>;
   /** Users seen, with their access hashes. */
   readonly peers = new PeerCache();
+  /**
+   * Secret chats: `request(peer)`, `accept(chatId)`, `send(chatId, text)`, `sendFile(chatId, bytes)`,
+   * `discard(chatId)`, events with `on(fn)` ('requested', 'ready', 'message', 'action', 'discarded', …).
+   */
+  readonly secretChats: TelegramSecretChats;
   private readonly options: TelegramClientOptions;
   private readonly storage: AccountStorage;
   private engine?: UpdatesEngine;
@@ -124,6 +136,22 @@ export class TelegramClient {
     this.mtproto.onUpdate((o) => {
       if (isUpdates(o)) this.engine?.handle(o);
     });
+    this.secretChats = new TelegramSecretChats(this, {
+      ...options.secretChats,
+      invoke: (r: TlRequest) => this.invoke(r as never) as Promise<unknown>,
+      ordered: true,
+      onChange: () => this.storage.touch(),
+      upload: async (bytes, name) => {
+        const up = await this.uploadFile(bytes, { name, md5: true });
+        return { id: up.fileId, parts: up.parts, big: up.big, md5: up.md5 };
+      },
+      download: async (location, size) => {
+        const chunks: Uint8Array[] = [];
+        await this.downloadFile(location, { write: (c) => void chunks.push(c.slice()) }, { size: size || undefined });
+        return Buffer.concat(chunks);
+      },
+    });
+    this.storage.provide(() => ({ secretChats: this.secretChats.exportState() }));
   }
 
   /** True once signed in (from this run or from storage). */
@@ -151,6 +179,8 @@ export class TelegramClient {
       this.savedPeers = this.peers.version;
       if (fields.userId !== undefined) {
         this.userId = fields.userId;
+        // Before the updates engine starts: what it catches up with goes to the restored chats.
+        if (fields.secretChats) this.secretChats.importState(fields.secretChats);
         this.startUpdates(fields.updatesState);
       }
     }
@@ -365,6 +395,7 @@ export class TelegramClient {
     if (this.engine?.state) this.storage.update({ updatesState: this.engine.state });
     this.savePeers();
     await this.storage.flush();
+    this.secretChats.close();
     const pool = this.pool;
     this.pool = undefined;
     if (pool) await pool.then((p) => p.close(), () => undefined);
@@ -380,7 +411,10 @@ export class TelegramClient {
         getState: () => this.mtproto.invoke({ _: 'updates.getState' }),
         getDifference: (s) => this.mtproto.invoke({ _: 'updates.getDifference', pts: s.pts, date: s.date, qts: s.qts }),
       },
-      deliver: (u) => this.updates.push(u),
+      deliver: (u) => {
+        if (u._ === 'updateEncryption' || u._ === 'updateNewEncryptedMessage') this.secretChats.handleUpdate(u);
+        this.updates.push(u);
+      },
       entities: (users) => this.remember(users),
       selfId: () => this.userId,
       onState: (s) => {
@@ -464,6 +498,20 @@ export class TelegramClient {
     );
     this.pool.catch(() => (this.pool = undefined));
     return this.pool;
+  }
+}
+
+/** SecretChats with TelegramClient's peers: request() takes any Peer (a user id, '@username', an InputPeer). */
+export class TelegramSecretChats extends SecretChats {
+  constructor(private readonly client: TelegramClient, options: SecretChatsOptions) {
+    super(options);
+  }
+
+  override async request(peer: Peer | { _: 'inputUser'; userId: bigint; accessHash: bigint }) {
+    if (typeof peer === 'object' && peer._ === 'inputUser') return super.request(peer);
+    const input = await this.client.inputPeer(peer as Peer);
+    if (input._ !== 'inputPeerUser') throw new TypeError(`secret chats are with users (got ${input._})`);
+    return super.request({ _: 'inputUser', userId: input.userId, accessHash: input.accessHash });
   }
 }
 

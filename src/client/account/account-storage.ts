@@ -5,13 +5,15 @@
 // in flight, the latest state written next.
 import type { Storage, StoredSession } from '../storage/storage.ts';
 
-export type AccountFields = Pick<StoredSession, 'userId' | 'updatesState' | 'peers'>;
+export type AccountFields = Pick<StoredSession, 'userId' | 'updatesState' | 'peers' | 'secretChats'>;
 
 export class AccountStorage implements Storage {
   private base?: StoredSession;
   private fields: AccountFields = {};
   private writing?: Promise<void>;
   private dirty = false;
+  /** Fields computed when written (the secret chats: exported at write time, once per write). */
+  private lazy?: () => AccountFields;
 
   /** `onReset`: the session layer deleted the entry (the server forgot the auth key): the account is signed out. */
   constructor(readonly inner: Storage, readonly name: string, private readonly onReset: () => void) {}
@@ -21,7 +23,7 @@ export class AccountStorage implements Storage {
     const s = await this.inner.get(this.name);
     if (s) {
       this.base = s;
-      this.fields = { userId: s.userId, updatesState: s.updatesState, peers: s.peers };
+      this.fields = { userId: s.userId, updatesState: s.updatesState, peers: s.peers, secretChats: s.secretChats };
     }
     return { ...this.fields };
   }
@@ -54,6 +56,16 @@ export class AccountStorage implements Storage {
     if (!this.writing) this.writing = this.writeLoop();
   }
 
+  /** Fields read when the entry is written; touch() says they changed. */
+  provide(fields: () => AccountFields): void {
+    this.lazy = fields;
+  }
+
+  /** The provided fields changed: write soon. */
+  touch(): void {
+    this.update({});
+  }
+
   /** Resolves when every change made so far is written. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
@@ -77,10 +89,12 @@ export class AccountStorage implements Storage {
   }
 
   private present(): AccountFields {
+    if (this.lazy) Object.assign(this.fields, this.lazy());
     const f: AccountFields = {};
     if (this.fields.userId !== undefined) f.userId = this.fields.userId;
     if (this.fields.updatesState) f.updatesState = this.fields.updatesState;
     if (this.fields.peers) f.peers = this.fields.peers;
+    if (this.fields.secretChats) f.secretChats = this.fields.secretChats;
     return f;
   }
 }

@@ -77,6 +77,40 @@ interface Held {
   newKey: boolean;
 }
 
+/**
+ * Everything a chat needs to go on after a restart (SecretChat.exportState / SecretChat.restore): keys
+ * (the old one while a switch completes, a re-key in progress with its secret exponent), seq numbers, the
+ * layers, the messages held behind a gap, and the last sent messages (for resend requests). Holds secrets:
+ * keep it where the auth key lives.
+ */
+export interface SecretChatState {
+  v: 1;
+  id: number;
+  originator: boolean;
+  layer: number;
+  remoteLayer: number;
+  ttl: number;
+  originalKey: Uint8Array;
+  dh: DhParams;
+  outSeq: number;
+  inSeq: number;
+  remoteInSeq: number;
+  /** Sent messages by raw seq (serialized decryptedMessageLayer). */
+  history: Array<{ seq: number; layer: Uint8Array; randomId: bigint; service: boolean; file?: unknown }>;
+  held: Array<{ seq: number; layer: Uint8Array; file?: SecretFileInfo; newKey: boolean }>;
+  resendAsked: number[];
+  resendsHandled: number[];
+  current: { key: Uint8Array; uses: number; encrypted: number; since: number };
+  old?: { key: Uint8Array; uses: number; encrypted: number; since: number };
+  retireOld?: 'drained' | 'new-key-message';
+  sawNewKey: boolean;
+  exchange?: { id: bigint; role: 'request' | 'accept'; exponent: bigint; publicValue: Uint8Array; key?: Uint8Array };
+  lastSwitch?: bigint;
+  outgoingTtl: Array<[bigint, number]>;
+  incomingTtl: Array<[bigint, number]>;
+  closed: boolean;
+}
+
 function defaultTimer(ms: number, run: () => void): () => void {
   const t = setTimeout(run, ms);
   (t as { unref?: () => void }).unref?.();
@@ -154,6 +188,91 @@ export class SecretChat {
     this.xRecv = this.originator ? 8 : 0;
     this.current = { k: secretKey(options.key), uses: 0, encrypted: 0, since: this.now() };
     this.originalKey = this.current.k.key;
+  }
+
+  /**
+   * A chat from exportState() (the options give id, originator, key and dh again only as a cross-check:
+   * the state's values win). Self-destruct timers that were running are not restored.
+   */
+  static restore(state: SecretChatState, options: Omit<SecretChatOptions, 'id' | 'originator' | 'key' | 'dh' | 'layer'>): SecretChat {
+    if (state.v !== 1) throw new RangeError(`secret chat state version ${String(state.v)} is not supported`);
+    const chat = new SecretChat({ ...options, id: state.id, originator: state.originator, key: state.originalKey, dh: state.dh, layer: state.layer });
+    chat.importState(state);
+    return chat;
+  }
+
+  /** A snapshot of the chat's state (see SecretChatState); `historyLimit` caps the sent messages kept for resends. */
+  exportState(historyLimit = this.historyLimit): SecretChatState {
+    const key = (k: ChatKey) => ({ key: k.k.key.slice(), uses: k.uses, encrypted: k.encrypted, since: k.since });
+    const history: SecretChatState['history'] = [];
+    for (let seq = Math.max(0, this.outSeq - historyLimit); seq < this.outSeq; seq++) {
+      const sent = this.history.get(seq);
+      if (!sent) continue;
+      const h: SecretChatState['history'][number] = { seq, layer: serializeSecret(sent.layer), randomId: sent.randomId, service: sent.service };
+      if (sent.file !== undefined) h.file = sent.file;
+      history.push(h);
+    }
+    const state: SecretChatState = {
+      v: 1, id: this.id, originator: this.originator, layer: this.layer, remoteLayer: this.remoteLayer, ttl: this.ttl,
+      originalKey: this.originalKey.slice(), dh: { g: this.dh.g, p: this.dh.p },
+      outSeq: this.outSeq, inSeq: this.inSeq, remoteInSeq: this.remoteInSeq, history,
+      held: [...this.held].map(([seq, h]) => {
+        const o: SecretChatState['held'][number] = { seq, layer: serializeSecret(h.layer), newKey: h.newKey };
+        if (h.file !== undefined) o.file = { ...h.file };
+        return o;
+      }),
+      resendAsked: [...this.resendAsked], resendsHandled: [...this.resendsHandled],
+      current: key(this.current), sawNewKey: this.sawNewKey,
+      outgoingTtl: [...this.outgoingTtl], incomingTtl: [...this.incomingTtl], closed: this.closed,
+    };
+    if (this.old) state.old = key(this.old);
+    if (this.retireOld) state.retireOld = this.retireOld;
+    if (this.exchange) {
+      const ex = this.exchange;
+      state.exchange = { id: ex.id, role: ex.role, exponent: ex.half.exponent, publicValue: ex.half.publicValue.slice() };
+      if (ex.key) state.exchange.key = ex.key.key.slice();
+    }
+    if (this.lastSwitch !== undefined) state.lastSwitch = this.lastSwitch;
+    return state;
+  }
+
+  private importState(s: SecretChatState): void {
+    const layerOf = (bytes: Uint8Array) => {
+      const obj = deserializeSecret(bytes);
+      if (obj._ !== 'decryptedMessageLayer') throw new RangeError(`secret chat state: ${obj._} where a decryptedMessageLayer was stored`);
+      return obj as Secret.RawDecryptedMessageLayer;
+    };
+    const key = (k: SecretChatState['current']): ChatKey => ({ k: secretKey(k.key), uses: k.uses, encrypted: k.encrypted, since: k.since });
+    this.remoteLayer = s.remoteLayer;
+    this.ttl = s.ttl;
+    this.outSeq = s.outSeq;
+    this.inSeq = s.inSeq;
+    this.remoteInSeq = s.remoteInSeq;
+    for (const h of s.history) {
+      const sent: Sent = { layer: layerOf(h.layer), randomId: h.randomId, service: h.service };
+      if (h.file !== undefined) sent.file = h.file;
+      this.history.set(h.seq, sent);
+    }
+    for (const h of s.held) this.held.set(h.seq, { layer: layerOf(h.layer), file: h.file, newKey: h.newKey });
+    for (const x of s.resendAsked) this.resendAsked.add(x);
+    for (const x of s.resendsHandled) this.resendsHandled.add(x);
+    this.current = key(s.current);
+    this.old = s.old && key(s.old);
+    this.retireOld = s.retireOld;
+    this.sawNewKey = s.sawNewKey;
+    if (s.exchange) {
+      const e = s.exchange;
+      this.exchange = { id: e.id, role: e.role, half: { exponent: e.exponent, publicValue: e.publicValue }, key: e.key && secretKey(e.key) };
+    }
+    this.lastSwitch = s.lastSwitch;
+    for (const [id, ttl] of s.outgoingTtl) this.outgoingTtl.set(id, ttl);
+    for (const [id, ttl] of s.incomingTtl) this.incomingTtl.set(id, ttl);
+    this.closed = s.closed;
+  }
+
+  /** True once close() ran (the chat was discarded). */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   // ---- observation ----

@@ -5,6 +5,7 @@ function copy(s: StoredSession): StoredSession {
   const out: StoredSession = { ...s, authKey: s.authKey.slice() };
   if (s.updatesState) out.updatesState = { ...s.updatesState };
   if (s.peers) out.peers = s.peers.map((p) => ({ ...p }));
+  if (s.secretChats) out.secretChats = structuredClone(s.secretChats);
   return out;
 }
 

@@ -1,5 +1,6 @@
 // What a client keeps between runs, per server (DC): the auth key, and what it learned about the
 // server's clock and salt. A small interface so an app can keep it wherever it likes.
+import type { SecretChatsState } from '../secret/manager.ts';
 export interface StoredSession {
   /** The DC (or server) this state belongs to. */
   dcId: number;
@@ -15,6 +16,8 @@ export interface StoredSession {
   updatesState?: { pts: number; qts: number; date: number; seq: number };
   /** TelegramClient: users seen (their access hashes, for InputPeer/InputUser). */
   peers?: StoredPeer[];
+  /** TelegramClient: its secret chats (keys, seq numbers, pending requests) — secrets, like the auth key. */
+  secretChats?: SecretChatsState;
 }
 
 export interface StoredPeer {

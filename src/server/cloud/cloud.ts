@@ -8,8 +8,10 @@
 // that made the change (MtprotoServer wires it to its sessions). Every pts-bearing update goes into the
 // user's log first (store.appendUpdate), so a session that was not connected gets it from getDifference.
 //
-// seq: pts-bearing updates travel with seq 0 (in `updates` envelopes) or in short forms that have none;
-// nothing seq-ordered is produced yet, so the state's seq stays 0.
+// seq: pts-bearing updates travel with seq 0 (in `updates` envelopes) or in short forms that have none.
+// Updates with neither pts nor qts that a user must not miss (updateEncryption) are seq-ordered:
+// postSeqUpdate logs them with the user's next seq and a strictly increasing date, and getDifference
+// replays those dated after the client's state date (in other_updates).
 import { RpcError } from '../../errors.ts';
 import type { TlObject } from '../../tl/generated/types.ts';
 import type { MethodContext, MethodHandler } from '../methods.ts';
@@ -110,6 +112,20 @@ export class Cloud {
 
   usersView(ids: Iterable<number>, viewerId: number): TlObject[] {
     return usersView(this.store, ids, viewerId);
+  }
+
+  /**
+   * Logs a seq-ordered update for the user (updateEncryption) and pushes it to all their sessions in an
+   * `updates` container with its seq; `build` gets the seq and the update's date. Returns the seq.
+   */
+  postSeqUpdate(userId: number, build: (date: number) => TlObject, users: Iterable<number> = []): number {
+    const logged = this.store.appendSeqUpdate(userId, this.seconds, (_seq, date) => build(date));
+    const ids = new Set<number>(users);
+    ids.add(userId);
+    for (const id of mentioned(logged.update)) ids.add(id);
+    const view = this.usersView(ids, userId);
+    this.deliver(userId, { _: 'updates', updates: [logged.update], users: view, chats: [], date: logged.date, seq: logged.seq } as TlObject);
+    return logged.seq;
   }
 
   /** Logs a qts-bearing update for the user (secret chats) and pushes it; returns the qts. */

@@ -5,6 +5,9 @@ import {
   INITIAL_PTS,
   type CloudStore,
   type LoggedQtsUpdate,
+  type LoggedSeqUpdate,
+  type StoredEncryptedChat,
+  type StoredEncryptedFile,
   type LoggedUpdate,
   type ReadState,
   type StoredAuthKey,
@@ -22,7 +25,11 @@ export type StoreRecord =
   | { t: 'delmsg'; ownerId: number; id: number }
   | { t: 'read'; ownerId: number; peerId: number; read: Partial<ReadState> }
   | { t: 'upd'; userId: number; u: LoggedUpdate }
-  | { t: 'qupd'; userId: number; u: LoggedQtsUpdate };
+  | { t: 'qupd'; userId: number; u: LoggedQtsUpdate }
+  | { t: 'supd'; userId: number; u: LoggedSeqUpdate }
+  | { t: 'echat'; chat: StoredEncryptedChat }
+  | { t: 'efile'; file: StoredEncryptedFile }
+  | { t: 'esend'; key: string; answer: TlObject };
 
 export interface MemoryCloudStoreOptions {
   /** Most updates kept per user for getDifference; older ones make it answer differenceTooLong (default 100 000). */
@@ -41,6 +48,7 @@ interface Box {
   logStart: number;
   qlog: LoggedQtsUpdate[];
   qlogStart: number;
+  slog: LoggedSeqUpdate[];
 }
 
 export class MemoryCloudStore implements CloudStore {
@@ -51,6 +59,9 @@ export class MemoryCloudStore implements CloudStore {
   private readonly userKeys = new Map<number, string[]>();
   private readonly serverKeys = new Map<string, StoredAuthKey>();
   private readonly boxes = new Map<number, Box>();
+  private readonly echats = new Map<number, StoredEncryptedChat>();
+  private readonly efiles = new Map<bigint, StoredEncryptedFile>();
+  private readonly esends = new Map<string, TlObject>();
   private lastUserId = 0;
   private readonly maxLog: number;
 
@@ -139,6 +150,23 @@ export class MemoryCloudStore implements CloudStore {
         box.qlogStart = this.appendCapped(box.qlog, r.u)?.qts ?? box.qlogStart;
         return;
       }
+      case 'supd': {
+        const box = this.box(r.userId);
+        box.slog.push(r.u);
+        box.state.seq = r.u.seq;
+        box.state.seqDate = r.u.date;
+        if (box.slog.length > this.maxLog) box.slog.splice(0, box.slog.length - this.maxLog);
+        return;
+      }
+      case 'echat':
+        this.echats.set(r.chat.id, { ...r.chat });
+        return;
+      case 'efile':
+        this.efiles.set(r.file.id, { ...r.file });
+        return;
+      case 'esend':
+        this.esends.set(r.key, r.answer);
+        return;
     }
   }
 
@@ -164,8 +192,8 @@ export class MemoryCloudStore implements CloudStore {
     if (!box) {
       box = {
         byId: new Map(), dialogs: new Map(), byRandomId: new Map(), read: new Map(),
-        state: { pts: INITIAL_PTS, qts: 0, seq: 0, date: 0, lastMessageId: 0 },
-        log: [], logStart: INITIAL_PTS, qlog: [], qlogStart: 0,
+        state: { pts: INITIAL_PTS, qts: 0, seq: 0, date: 0, lastMessageId: 0, seqDate: 0 },
+        log: [], logStart: INITIAL_PTS, qlog: [], qlogStart: 0, slog: [],
       };
       this.boxes.set(userId, box);
     }
@@ -298,6 +326,51 @@ export class MemoryCloudStore implements CloudStore {
 
   oldestQts(userId: number): number {
     return this.boxes.get(userId)?.qlogStart ?? 0;
+  }
+
+  appendSeqUpdate(userId: number, date: number, build: (seq: number, date: number) => TlObject): LoggedSeqUpdate {
+    const state = this.box(userId).state;
+    const seq = state.seq + 1;
+    const at = Math.max(date, state.seqDate + 1);
+    const u: LoggedSeqUpdate = { seq, date: at, update: build(seq, at) };
+    this.commit({ t: 'supd', userId, u });
+    return u;
+  }
+
+  seqUpdatesAfter(userId: number, date: number, limit: number): LoggedSeqUpdate[] {
+    const log = this.boxes.get(userId)?.slog ?? [];
+    const start = log.findIndex((u) => u.date > date);
+    return start < 0 ? [] : log.slice(start, start + limit);
+  }
+
+  putEncryptedChat(chat: StoredEncryptedChat): void {
+    this.commit({ t: 'echat', chat: { ...chat } });
+  }
+
+  encryptedChat(id: number): StoredEncryptedChat | undefined {
+    const c = this.echats.get(id);
+    return c && { ...c };
+  }
+
+  encryptedChats(): StoredEncryptedChat[] {
+    return [...this.echats.values()].map((c) => ({ ...c }));
+  }
+
+  putEncryptedFile(file: StoredEncryptedFile): void {
+    this.commit({ t: 'efile', file: { ...file } });
+  }
+
+  encryptedFile(id: bigint): StoredEncryptedFile | undefined {
+    const f = this.efiles.get(id);
+    return f && { ...f };
+  }
+
+  putEncryptedSend(key: string, answer: TlObject): void {
+    this.commit({ t: 'esend', key, answer });
+  }
+
+  encryptedSend(key: string): TlObject | undefined {
+    return this.esends.get(key);
   }
 
   close(): void {}

@@ -5,7 +5,10 @@
 //                              dhConfigNotModified when the client already has our version
 //   messages.requestEncryption → the peer gets updateEncryption(encryptedChatRequested), the caller encryptedChatWaiting
 //   messages.acceptEncryption  → the creator gets updateEncryption(encryptedChat with g_b), the caller encryptedChat with g_a
-//   messages.discardEncryption → both get updateEncryption(encryptedChatDiscarded)
+//   messages.discardEncryption → both get updateEncryption(encryptedChatDiscarded) (every session of both,
+//                              the caller's too: its seq moves)
+//   updateEncryption is seq-ordered and logged (cloud.postSeqUpdate): a user offline at that moment gets it
+//   from updates.getDifference's other_updates, as on Telegram.
 //   messages.sendEncrypted / sendEncryptedService / sendEncryptedFile
 //                              → updateNewEncryptedMessage with the peer's next qts (logged for getDifference)
 //   messages.receivedQueue, readEncryptedHistory, setEncryptedTyping
@@ -13,8 +16,8 @@
 //
 // Checks the server can make: g_a/g_b in range (the same bounds the clients check), the chat, its
 // access_hash and membership, ciphertext framing (24-byte header + a positive multiple of 16, at most
-// MAX_DATA), random_id reuse (the same send is answered once). Chats live in memory here (a restart
-// forgets them; their queued ciphertexts stay in the cloud's qts logs).
+// MAX_DATA), random_id reuse (the same send is answered once). Chats, encrypted files and answered sends
+// live in the cloud's store (CloudStore: with a data directory they survive a restart).
 import { randomBytes } from 'node:crypto';
 import { RpcError } from '../../errors.ts';
 import { bigintFromBytes, bigintToBytes } from '../../crypto/bytes.ts';
@@ -22,6 +25,7 @@ import { checkDhPublicValue, TELEGRAM_DH_PRIME } from '../../crypto/dh.ts';
 import type { TlObject, TlRequest, TypeInputFile } from '../../tl/generated/types.ts';
 import type { MethodContext, MethodHandler } from '../methods.ts';
 import type { Cloud } from './cloud.ts';
+import type { StoredEncryptedChat } from './store.ts';
 
 /** Largest ciphertext accepted by sendEncrypted* (Telegram's messages are far smaller). */
 export const MAX_DATA = 256 * 1024;
@@ -30,17 +34,8 @@ const DH_G = 3;
 
 type Req<K extends TlRequest['_']> = Extract<TlRequest, { _: K }>;
 
-export interface EncryptedChatRecord {
-  id: number;
-  accessHash: bigint;
-  date: number;
-  adminId: number;
-  participantId: number;
-  gA: Uint8Array;
-  gB?: Uint8Array;
-  keyFingerprint?: bigint;
-  state: 'requested' | 'ready' | 'discarded';
-}
+/** A chat as the relay keeps it (public values only). */
+export type EncryptedChatRecord = StoredEncryptedChat;
 
 /** What encrypted files need from the file service (helper "files": FileService). */
 export interface EncryptedFileBackend {
@@ -60,14 +55,16 @@ const fail = (text: string, code = 400): never => {
 };
 
 export class SecretRelay {
-  readonly chats = new Map<number, EncryptedChatRecord>();
-  private readonly sent = new Map<string, TlObject>();
-  private readonly fileRefs = new Map<bigint, { accessHash: bigint; fileReference: Uint8Array }>();
   private readonly cloudOf: () => Cloud;
 
   /** `cloud` may be a getter (MtprotoServer creates its Cloud inside listen()). */
   constructor(cloud: Cloud | (() => Cloud), private readonly options: SecretRelayOptions = {}) {
     this.cloudOf = typeof cloud === 'function' ? cloud : () => cloud;
+  }
+
+  /** The chats the relay knows (a snapshot from the cloud's store). */
+  get chats(): ReadonlyMap<number, EncryptedChatRecord> {
+    return new Map(this.cloudOf().store.encryptedChats().map((c) => [c.id, c]));
   }
 
   methods(): Record<string, MethodHandler> {
@@ -88,7 +85,7 @@ export class SecretRelay {
       m['upload.getFile'] = (r, ctx) => {
         const q = r as Req<'upload.getFile'>;
         if (q.location._ !== 'inputEncryptedFileLocation') return files.getFile(q, ctx);
-        const ref = this.fileRefs.get(q.location.id);
+        const ref = this.cloudOf().store.encryptedFile(q.location.id);
         if (!ref) return fail('FILE_ID_INVALID');
         if (ref.accessHash !== q.location.accessHash) return fail('LOCATION_INVALID');
         return files.getFile({ ...q, location: { _: 'inputDocumentFileLocation', id: q.location.id, accessHash: ref.accessHash, fileReference: ref.fileReference, thumbSize: '' } }, ctx);
@@ -122,10 +119,11 @@ export class SecretRelay {
     return { _: 'encryptedChat', ...base, gAOrB: viewer === c.adminId ? c.gB! : c.gA, keyFingerprint: c.keyFingerprint! } as TlObject;
   }
 
-  private push(userId: number, chat: TlObject, date: number, except?: MethodContext): void {
-    const cloud = this.cloudOf();
-    const update = { _: 'updateEncryption', chat, date };
-    cloud.deliver(userId, { _: 'updates', updates: [update], users: [], chats: [], date, seq: 0 } as TlObject, except);
+  /** updateEncryption for the user: logged (seq) and pushed to all their sessions. */
+  private push(userId: number, c: EncryptedChatRecord, view?: object): void {
+    const chat: object = view === undefined ? (this.view(c, userId) as object) : view;
+    const build = (date: number): TlObject => ({ _: 'updateEncryption', chat, date }) as unknown as TlObject;
+    this.cloudOf().postSeqUpdate(userId, build, [c.adminId, c.participantId]);
   }
 
   private request(r: Req<'messages.requestEncryption'>, ctx: MethodContext): TlObject {
@@ -139,17 +137,19 @@ export class SecretRelay {
     this.checkPublic('g_a', r.gA);
     let id: number;
     do id = (randomBytes(4).readUInt32LE() >>> 1) || 1;
-    while (this.chats.has(id));
+    while (cloud.store.encryptedChat(id));
     const chat: EncryptedChatRecord = { id, accessHash: randomBytes(8).readBigInt64LE(), date: ctx.now, adminId: me, participantId: peerId, gA: r.gA, state: 'requested' };
-    this.chats.set(id, chat);
-    this.push(peerId, this.view(chat, peerId), ctx.now);
+    cloud.store.transaction(() => {
+      cloud.store.putEncryptedChat(chat);
+      this.push(peerId, chat);
+    });
     return this.view(chat, me);
   }
 
   /** The chat named by an InputEncryptedChat, checked: it exists, access_hash matches, the caller is in it. */
   private member(peer: { _: string; chatId?: number; accessHash?: bigint }, ctx: MethodContext): { chat: EncryptedChatRecord; me: number } {
     const me = this.cloudOf().userOf(ctx);
-    const chat = peer._ === 'inputEncryptedChat' ? this.chats.get(peer.chatId!) : undefined;
+    const chat = peer._ === 'inputEncryptedChat' ? this.cloudOf().store.encryptedChat(peer.chatId!) : undefined;
     if (!chat || chat.accessHash !== peer.accessHash || (chat.adminId !== me && chat.participantId !== me)) return fail('CHAT_ID_INVALID');
     return { chat, me };
   }
@@ -163,30 +163,40 @@ export class SecretRelay {
     chat.gB = r.gB;
     chat.keyFingerprint = r.keyFingerprint;
     chat.state = 'ready';
-    this.push(chat.adminId, this.view(chat, chat.adminId), ctx.now);
+    const { store } = this.cloudOf();
+    store.transaction(() => {
+      store.putEncryptedChat(chat);
+      this.push(chat.adminId, chat);
+    });
     return this.view(chat, me);
   }
 
   private discard(r: Req<'messages.discardEncryption'>, ctx: MethodContext): boolean {
+    const { store } = this.cloudOf();
     const me = this.cloudOf().userOf(ctx);
-    const chat = this.chats.get(r.chatId);
+    const chat = store.encryptedChat(r.chatId);
     if (!chat || (chat.adminId !== me && chat.participantId !== me)) return fail('CHAT_ID_INVALID');
     if (chat.state === 'discarded') return fail('ENCRYPTION_ALREADY_DECLINED');
     chat.state = 'discarded';
     const view = { _: 'encryptedChatDiscarded', historyDeleted: r.deleteHistory ?? false, id: chat.id } as TlObject;
-    this.push(chat.adminId === me ? chat.participantId : chat.adminId, view, ctx.now);
-    this.push(me, view, ctx.now, ctx);
+    store.transaction(() => {
+      store.putEncryptedChat(chat);
+      this.push(chat.adminId === me ? chat.participantId : chat.adminId, chat, view);
+      // The caller's sessions too (its other devices, and its own seq).
+      this.push(me, chat, view);
+    });
     return true;
   }
 
   private async send(r: Req<'messages.sendEncrypted'> | Req<'messages.sendEncryptedService'> | Req<'messages.sendEncryptedFile'>, ctx: MethodContext, kind: 'message' | 'service' | 'file'): Promise<TlObject> {
+    const cloud0 = this.cloudOf;
     const { chat, me } = this.member(r.peer, ctx);
     if (chat.state === 'discarded') return fail('ENCRYPTION_DECLINED');
     if (chat.state !== 'ready') return fail('CHAT_ID_INVALID');
     if (r.data.length > MAX_DATA) return fail('DATA_TOO_LONG');
     if (r.data.length < 24 + 16 || (r.data.length - 24) % 16 !== 0) return fail('DATA_INVALID');
     const key = `${chat.id}:${me}:${r.randomId}`;
-    const done = this.sent.get(key);
+    const done = cloud0().store.encryptedSend(key);
     if (done) return done; // a repeated send (lost answer): delivered once
     const cloud = this.cloudOf();
     const peer = chat.adminId === me ? chat.participantId : chat.adminId;
@@ -197,9 +207,14 @@ export class SecretRelay {
       kind === 'service'
         ? { _: 'encryptedMessageService', randomId: r.randomId, chatId: chat.id, date, bytes: r.data }
         : { _: 'encryptedMessage', randomId: r.randomId, chatId: chat.id, date, bytes: r.data, file };
-    cloud.postQtsUpdate(peer, (qts) => ({ _: 'updateNewEncryptedMessage', message, qts }) as TlObject);
     const answer = (kind === 'file' ? { _: 'messages.sentEncryptedFile', date, file } : { _: 'messages.sentEncryptedMessage', date }) as TlObject;
-    this.sent.set(key, answer);
+    // A send that raced its own repeat through the file upload: the first one wins.
+    const raced = cloud.store.encryptedSend(key);
+    if (raced) return raced;
+    cloud.store.transaction(() => {
+      cloud.store.putEncryptedSend(key, answer);
+      cloud.postQtsUpdate(peer, (qts) => ({ _: 'updateNewEncryptedMessage', message, qts }) as TlObject);
+    });
     return answer;
   }
 
@@ -212,7 +227,7 @@ export class SecretRelay {
     else return fail('FILE_EMTPY');
     const owner = (this.options.fileOwner ?? ((c: MethodContext) => c.authKeyId))(ctx);
     const doc = await files.documentFrom(owner, input, { mimeType: 'application/octet-stream', attributes: [], date: ctx.now });
-    this.fileRefs.set(doc.id, { accessHash: doc.accessHash, fileReference: doc.fileReference });
+    this.cloudOf().store.putEncryptedFile({ id: doc.id, accessHash: doc.accessHash, fileReference: doc.fileReference });
     return { _: 'encryptedFile', id: doc.id, accessHash: doc.accessHash, size: BigInt(doc.size), dcId: this.cloudOf().dcId, keyFingerprint: file.keyFingerprint } as TlObject;
   }
 }

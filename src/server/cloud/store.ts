@@ -1,7 +1,7 @@
 // The cloud's state behind one interface: users, which auth key is signed in as whom, per-user message
 // boxes (in private chats each user has their own message id sequence), read state per dialog, and per
-// user the pts/qts/seq state with the log of pts- and qts-bearing updates that updates.getDifference
-// replays. Implementations: MemoryCloudStore (memory-store.ts) and DiskCloudStore (disk-store.ts).
+// user the pts/qts/seq state with the logs of pts-, qts- and seq-bearing updates that updates.getDifference
+// replays, and the secret-chat relay's records (chats, encrypted files, answered sends). Implementations: MemoryCloudStore (memory-store.ts) and DiskCloudStore (disk-store.ts).
 //
 // The interface is synchronous: the state lives in memory; the disk store journals every change.
 // transaction() groups the changes of one operation (a message in both boxes and both users' update
@@ -49,6 +49,8 @@ export interface UserState {
   date: number;
   /** The highest message id used in this user's box. */
   lastMessageId: number;
+  /** Date of the latest seq-ordered update (strictly increasing per user; getDifference's `date` names it). */
+  seqDate: number;
 }
 
 export interface ReadState {
@@ -71,6 +73,37 @@ export interface LoggedQtsUpdate {
   qts: number;
   date: number;
   update: TlObject;
+}
+
+/**
+ * A seq-ordered update without pts or qts (updateEncryption): pushed in an `updates` container with this
+ * seq and date, replayed by getDifference to a client whose state's date is older than `date`. Dates of one
+ * user's seq updates strictly increase, so the date alone names a position in this log.
+ */
+export interface LoggedSeqUpdate {
+  seq: number;
+  date: number;
+  update: TlObject;
+}
+
+/** A secret chat as the relay keeps it: public DH values and ids, never a key. */
+export interface StoredEncryptedChat {
+  id: number;
+  accessHash: bigint;
+  date: number;
+  adminId: number;
+  participantId: number;
+  gA: Uint8Array;
+  gB?: Uint8Array;
+  keyFingerprint?: bigint;
+  state: 'requested' | 'ready' | 'discarded';
+}
+
+/** An encrypted file the relay handed out (its document in the file service). */
+export interface StoredEncryptedFile {
+  id: bigint;
+  accessHash: bigint;
+  fileReference: Uint8Array;
 }
 
 /** A permanent server auth key (the server forgets keys on restart unless they are stored). */
@@ -124,6 +157,20 @@ export interface CloudStore {
   appendQtsUpdate(userId: number, date: number, build: (qts: number) => TlObject): LoggedQtsUpdate;
   qtsUpdatesAfter(userId: number, qts: number, limit: number): LoggedQtsUpdate[];
   oldestQts(userId: number): number;
+  /** Raises the user's seq by one and logs the update; its date is max(date, the previous seq date + 1). */
+  appendSeqUpdate(userId: number, date: number, build: (seq: number, date: number) => TlObject): LoggedSeqUpdate;
+  /** Logged seq updates with date > `date`, oldest first, at most `limit`. */
+  seqUpdatesAfter(userId: number, date: number, limit: number): LoggedSeqUpdate[];
+
+  /** Secret chats (SecretRelay): adds or replaces the record. */
+  putEncryptedChat(chat: StoredEncryptedChat): void;
+  encryptedChat(id: number): StoredEncryptedChat | undefined;
+  encryptedChats(): StoredEncryptedChat[];
+  putEncryptedFile(file: StoredEncryptedFile): void;
+  encryptedFile(id: bigint): StoredEncryptedFile | undefined;
+  /** The answer given to a sendEncrypted* call (`key`: chat, sender, random_id), so a repeat is answered once. */
+  putEncryptedSend(key: string, answer: TlObject): void;
+  encryptedSend(key: string): TlObject | undefined;
 
   close(): void;
 }
