@@ -118,6 +118,20 @@ test('chat: two users talk through serve, send a file, and a restarted chat catc
     await alice.send(`/download ${id} ${join(dir, 'copy.bin')}`, /✔ saved .*copy\.bin/);
     assert.deepEqual(new Uint8Array(readFileSync(join(dir, 'copy.bin'))), file);
 
+    // A secret chat: Bob requests, Alice's client accepts; both print the same key fingerprint; /s goes end to end.
+    mark = alice.output.length;
+    const bobMark = bob.output.length;
+    await bob.send('/secret @alice_chat');
+    const aliceKey = (await alice.waitFor(/🔒 secret chat \d+ open, key fingerprint ([0-9a-f]{16})/, mark))[1];
+    const bobKey = (await bob.waitFor(/🔒 secret chat \d+ open, key fingerprint ([0-9a-f]{16})/, bobMark))[1];
+    assert.equal(aliceKey, bobKey);
+    await bob.send('/s only we can read this', /🔒 → only we can read this/);
+    await alice.waitFor(/🔒 ← only we can read this/, mark);
+    await alice.send('/s and so can I', /🔒 → and so can I/);
+    await bob.waitFor(/🔒 ← and so can I/, bobMark);
+    await alice.send('/endsecret');
+    await bob.waitFor(/🔒 secret chat \d+ closed/, bobMark);
+
     // Alice leaves; Bob writes twice; Alice comes back with the same storage and sees both.
     await alice.send('/quit');
     assert.equal(await alice.exit(), 0);

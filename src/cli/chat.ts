@@ -25,6 +25,9 @@ const HELP = `commands:
   /username <name>          set your @username, 5–32 of a-z 0-9 _ (others can then /to @name)
   /send-file <path>         send a file to the current peer (streamed, with a progress bar)
   /download <msg id> <path> save the file of a message
+  /secret <@username|id>    open an end-to-end encrypted chat with this user (requests are accepted)
+  /s <text>                 send in the open secret chat
+  /endsecret                close the secret chat
   /me                       who you are
   /help                     this list
   /quit                     leave (also end of input)`;
@@ -151,6 +154,26 @@ async function command(line: string): Promise<boolean> {
       return true;
     case '/quit':
       return false;
+    case '/secret': {
+      if (!args[0]) throw new Error('/secret <@username|user id>');
+      const user = await findPeer(args[0]);
+      say(`requesting a secret chat with ${nameOf(user.id)}…`);
+      secretChat = (await client.secretChats.request(peerRef(user))).id;
+      return true;
+    }
+    case '/s': {
+      if (secretChat === undefined) throw new Error('no secret chat: /secret <@username|id> first');
+      const text = line.trim().slice(2).trim();
+      if (!text) throw new Error('/s <text>');
+      client.secretChats.send(secretChat, text);
+      say(`🔒 → ${text}`);
+      return true;
+    }
+    case '/endsecret': {
+      if (secretChat === undefined) throw new Error('no secret chat open');
+      await client.secretChats.discard(secretChat);
+      return true;
+    }
     case '/me':
       say(`you are ${nameOf(me.id)}, user ${me.id}, +${me.phone ?? phone}`);
       return true;
@@ -238,6 +261,31 @@ function messageIdOf(sent: AnyObject): string {
 function randomLong(): bigint {
   return new DataView(crypto.getRandomValues(new Uint8Array(8)).buffer).getBigInt64(0, true);
 }
+
+// Secret chats: requests are accepted; the chat that opened last is the one /s writes to.
+let secretChat: number | undefined;
+client.secretChats.on((e) => {
+  switch (e.type) {
+    case 'requested':
+      say(`🔒 secret chat ${e.chatId} requested by ${nameOf(e.adminId)}: accepting`);
+      void client.secretChats.accept(e.chatId).catch((error: Error) => say(`! secret chat ${e.chatId}: ${error.message}`));
+      return;
+    case 'ready':
+      secretChat = e.chatId;
+      say(`🔒 secret chat ${e.chatId} open, key fingerprint ${BigInt.asUintN(64, e.chat.keyFingerprint).toString(16).padStart(16, '0')} (compare it with your peer's; /s <text> writes in it)`);
+      return;
+    case 'message':
+      say(`🔒 ← ${e.message.message}`);
+      return;
+    case 'error':
+      say(`🔒 ! secret chat ${e.chatId}: ${e.error.message}`);
+      return;
+    case 'discarded':
+      if (secretChat === e.chatId) secretChat = undefined;
+      say(`🔒 secret chat ${e.chatId} closed`);
+      return;
+  }
+});
 
 // Read updates from the start: a stored session's catch-up (getDifference) is delivered while connecting.
 const listening = (async () => {
