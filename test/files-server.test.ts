@@ -22,6 +22,13 @@ const KB = 1024;
 const posted: Array<{ from: number; peer: number; message: { message: string; media?: TlObject } }> = [];
 const poster: MessagePoster = {
   userOf: () => 7,
+  // A stand-in for Cloud.peerOf: user 13 is refused as a wrong access hash would be.
+  peerOf: (_ctx, peer) => {
+    const p = peer as { _: string; userId?: bigint };
+    if (p._ === 'inputPeerSelf') return 7;
+    if (p._ === 'inputPeerUser' && p.userId !== 13n) return Number(p.userId);
+    throw new RpcError(400, 'PEER_ID_INVALID');
+  },
   postMessage: (from, peer, message) => {
     posted.push({ from, peer, message });
     return { _: 'updates', updates: [], users: [], chats: [], date: 0, seq: 0 };
@@ -215,6 +222,20 @@ test('messages.sendMedia: the uploaded document goes to cloud.postMessage as mes
   assert.equal(media._, 'messageMediaDocument');
   assert.equal(media.document.size, 2000n);
   assert.equal(media.document.mimeType, 'text/plain');
+});
+
+test('messages.sendMedia: the peer goes through poster.peerOf before the upload is consumed', T, async () => {
+  const id = nextId++;
+  await save(id, 0, bytes(1500, 8));
+  const send = (userId: bigint) => client.invoke({
+    _: 'messages.sendMedia', peer: { _: 'inputPeerUser', userId, accessHash: 0n }, message: '', randomId: 78n,
+    media: { _: 'inputMediaUploadedDocument', file: { _: 'inputFile', id, parts: 1, name: '', md5Checksum: '' }, mimeType: 'x/y', attributes: [] },
+  });
+  const before = posted.length;
+  await assert.rejects(send(13n), rpc('PEER_ID_INVALID'));
+  assert.equal(posted.length, before);
+  await send(42n); // the upload is still there
+  assert.equal(posted.at(-1)!.peer, 42);
 });
 
 test('disk store: parts written to files, documents and unfinished uploads survive a restart', T, async () => {

@@ -89,9 +89,6 @@ export class MtprotoServer {
       ownerOf: (ctx) => String(cloud.userOf(ctx)),
     });
     for (const [name, handler] of files.methods(cloud)) methods.set(name, handler);
-    // FileService turns sendMedia's InputPeer into a bare user id: check its access hash first, as sendMessage does.
-    const sendMedia = methods.get('messages.sendMedia')!;
-    methods.set('messages.sendMedia', (r, ctx) => (cloud.peerOf(ctx, (r as { peer: TlObject }).peer), sendMedia(r, ctx)));
     // Secret chats: the server relays g_a/g_b and ciphertext only (encrypted files through the file service).
     const secretChats = new SecretRelay(cloud, { files, fileOwner: (ctx) => String(cloud.userOf(ctx)) });
     for (const [name, handler] of Object.entries(secretChats.methods())) methods.set(name, handler);

@@ -20,7 +20,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { RpcError } from '../../errors.ts';
 import type {
   RawDocument, RawMessageMediaDocument, TlObject, TlRequest, TypeDocumentAttribute, TypeInputFile, TypeInputMedia,
-  TypeInputPeer, TypeMessageEntity, TypeStorageFileType,
+  TypeMessageEntity, TypeStorageFileType,
 } from '../../tl/generated/types.ts';
 import type { MethodContext, MethodHandler } from '../methods.ts';
 import { MemoryFileStore, type FileStore, type StoredDocument, type UploadRecord } from './files-store.ts';
@@ -42,6 +42,8 @@ export interface FileServiceOptions {
 /** What messages.sendMedia needs from the cloud (helper "cloud" provides it as `Cloud`). */
 export interface MessagePoster {
   userOf(ctx: MethodContext): number;
+  /** The user an InputPeer names for the caller, its access hash checked (PEER_ID_INVALID otherwise). */
+  peerOf(ctx: MethodContext, peer: TlObject): number;
   postMessage(fromUserId: number, peerUserId: number, message: { message: string; media?: TlObject; randomId: bigint; entities?: TypeMessageEntity[] }, ctx: MethodContext): TlObject | Promise<TlObject>;
 }
 
@@ -186,7 +188,8 @@ export class FileService {
 
   private async sendMedia(poster: MessagePoster, r: Req<'messages.sendMedia'>, ctx: MethodContext): Promise<TlObject> {
     const from = poster.userOf(ctx);
-    const peer = peerUserId(r.peer, from);
+    // Before the upload is consumed: a refused peer leaves it for another try.
+    const peer = poster.peerOf(ctx, r.peer);
     const media = await this.mediaFrom(this.ownerOf(ctx), r.media, ctx.now);
     return poster.postMessage(from, peer, { message: r.message, media, randomId: r.randomId, entities: r.entities }, ctx);
   }
@@ -227,17 +230,6 @@ export function placePart(record: UploadRecord, part: number, size: number): str
   if (common !== undefined && lastSize !== undefined && lastSize > common) return 'FILE_PART_SIZE_CHANGED';
   lastSize = undefined;
   return undefined;
-}
-
-function peerUserId(peer: TypeInputPeer, self: number): number {
-  switch (peer._) {
-    case 'inputPeerSelf':
-      return self;
-    case 'inputPeerUser':
-      return Number(peer.userId);
-    default:
-      return fail('PEER_ID_INVALID');
-  }
 }
 
 export function toDocument(d: StoredDocument): RawDocument {
