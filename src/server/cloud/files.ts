@@ -17,12 +17,13 @@
 //   or past the end gives empty bytes (how a client learns the end).
 // Uploads belong to their owner (by default the auth key; with the cloud, the signed-in user).
 import { createHash, randomBytes } from 'node:crypto';
-import { RpcError } from '../../errors.ts';
+import { constantTimeEqual } from '../../crypto/bytes.ts';
 import type {
-  RawDocument, RawMessageMediaDocument, TlObject, TlRequest, TypeDocumentAttribute, TypeInputFile, TypeInputMedia,
+  RawDocument, RawMessageMediaDocument, TlObject, TypeDocumentAttribute, TypeInputFile, TypeInputMedia,
   TypeMessageEntity, TypeStorageFileType,
 } from '../../tl/generated/types.ts';
 import type { MethodContext, MethodHandler } from '../methods.ts';
+import { fail, type Req } from './rpc.ts';
 import { MemoryFileStore, type FileStore, type StoredDocument, type UploadRecord } from './files-store.ts';
 
 export const MAX_PART_SIZE = 524288;
@@ -46,10 +47,6 @@ export interface MessagePoster {
   peerOf(ctx: MethodContext, peer: TlObject): number;
   postMessage(fromUserId: number, peerUserId: number, message: { message: string; media?: TlObject; randomId: bigint; entities?: TypeMessageEntity[] }, ctx: MethodContext): TlObject | Promise<TlObject>;
 }
-
-const fail = (text: string, code = 400): never => {
-  throw new RpcError(code, text);
-};
 
 export const validPartSize = (size: number): boolean => size > 0 && size % 1024 === 0 && MAX_PART_SIZE % size === 0;
 
@@ -179,7 +176,7 @@ export class FileService {
     if (!stored) return fail('FILE_ID_INVALID');
     if (stored.accessHash !== location.accessHash || location.thumbSize !== '') fail('LOCATION_INVALID');
     if (location.fileReference.length === 0) fail('FILE_REFERENCE_EMPTY');
-    if (!sameBytes(location.fileReference, stored.fileReference)) fail('FILE_REFERENCE_EXPIRED');
+    if (!constantTimeEqual(location.fileReference, stored.fileReference)) fail('FILE_REFERENCE_EXPIRED');
     const start = offset >= BigInt(stored.size) ? stored.size : Number(offset);
     const length = Math.min(limit, stored.size - start);
     const bytes = length > 0 ? await this.store.readDocument(stored, start, length) : new Uint8Array(0);
@@ -200,8 +197,6 @@ export class FileService {
     return hash.digest('hex');
   }
 }
-
-type Req<K extends TlRequest['_']> = Extract<TlRequest, { _: K }>;
 
 /**
  * The error (if any) of adding part `part` of `size` bytes: every part but the last has one common valid
@@ -247,10 +242,4 @@ const FILE_TYPES: Record<string, TypeStorageFileType['_']> = {
 
 function fileType(mimeType: string): TypeStorageFileType {
   return { _: FILE_TYPES[mimeType] ?? 'storage.fileUnknown' } as TypeStorageFileType;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

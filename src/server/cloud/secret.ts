@@ -19,11 +19,11 @@
 // MAX_DATA), random_id reuse (the same send is answered once). Chats, encrypted files and answered sends
 // live in the cloud's store (CloudStore: with a data directory they survive a restart).
 import { randomBytes } from 'node:crypto';
-import { RpcError } from '../../errors.ts';
 import { bigintFromBytes, bigintToBytes } from '../../crypto/bytes.ts';
 import { checkDhPublicValue, TELEGRAM_DH_PRIME } from '../../crypto/dh.ts';
-import type { TlObject, TlRequest, TypeInputFile } from '../../tl/generated/types.ts';
+import type { TlObject, TypeInputFile } from '../../tl/generated/types.ts';
 import type { MethodContext, MethodHandler } from '../methods.ts';
+import { fail, type Req } from './rpc.ts';
 import type { Cloud } from './cloud.ts';
 import type { StoredEncryptedChat } from './store.ts';
 
@@ -31,8 +31,6 @@ import type { StoredEncryptedChat } from './store.ts';
 export const MAX_DATA = 256 * 1024;
 const DH_VERSION = 1;
 const DH_G = 3;
-
-type Req<K extends TlRequest['_']> = Extract<TlRequest, { _: K }>;
 
 /** A chat as the relay keeps it (public values only). */
 export type EncryptedChatRecord = StoredEncryptedChat;
@@ -49,10 +47,6 @@ export interface SecretRelayOptions {
   /** Who owns an upload for the file service (default: the auth key id, as FileService does). */
   fileOwner?: (ctx: MethodContext) => string;
 }
-
-const fail = (text: string, code = 400): never => {
-  throw new RpcError(code, text);
-};
 
 export class SecretRelay {
   private readonly cloudOf: () => Cloud;
