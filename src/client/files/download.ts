@@ -103,6 +103,10 @@ export async function downloadFile(pool: TransferPool, location: TypeInputFileLo
       }
     }
     await Promise.allSettled(results.values());
+    // Full parts up to a known end say nothing of the size: check it (the loop may also stop early).
+    if (size !== undefined && written !== size) {
+      throw new DownloadError(written < size ? `the file ended at ${written} bytes, ${size} were expected` : `the server sent ${written} bytes, more than the ${size} expected`, written, false);
+    }
     await writer.finish(written);
     return { size: written };
   } catch (error) {
