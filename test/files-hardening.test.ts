@@ -3,7 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { downloadFile, DownloadError, type TransferPool } from '../src/client/files/index.ts';
-import type { TypeInputFileLocation } from '../src/tl/generated/types.ts';
+import type { RawDocument, TypeInputFileLocation } from '../src/tl/generated/types.ts';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileService } from '../src/server/cloud/files.ts';
+import { DiskFileStore } from '../src/server/cloud/files-store-disk.ts';
+import type { MethodContext } from '../src/server/methods.ts';
+import { RpcError } from '../src/errors.ts';
+import { seededBytes } from './helpers/random.ts';
 
 const T = { timeout: 30_000 };
 const KB = 1024;
@@ -35,3 +43,98 @@ test('downloadFile: a known size that full parts overrun, or that is never reach
   assert.deepEqual(await downloadFile(fakePool(2 * MIB), LOCATION, { write() {} }, { size: 2 * MIB }), { size: 2 * MIB });
   assert.deepEqual(await downloadFile(fakePool(5000), LOCATION, { write() {} }, { size: 5000, partSize: 4096 }), { size: 5000 });
 });
+
+// ---- server: limits, expiry, racing completions (FileService called directly, owners from a fake context)
+
+const ctxOf = (owner: string) => ({ authKeyId: owner, sessionId: 1n, layer: 0, now: 0, dcId: 2 }) as unknown as MethodContext;
+const rpc = (text: string) => (e: unknown) => e instanceof RpcError && e.code === 400 && e.text === text;
+const part = (s: FileService, owner: string, fileId: bigint, filePart: number, length: number) =>
+  s.savePart({ _: 'upload.saveFilePart', fileId, filePart, bytes: seededBytes(filePart + 1, length) }, ctxOf(owner));
+const complete = (s: FileService, owner: string, id: bigint, parts: number) =>
+  s.documentFrom(owner, { _: 'inputFile', id, parts, name: '', md5Checksum: '' }, { mimeType: 'x/y', attributes: [], date: 0 });
+
+test('limits: open uploads per owner (FILE_UPLOADS_TOO_MUCH), bytes per owner (FILE_UPLOAD_BYTES_TOO_MUCH)', T, async () => {
+  const s = new FileService({ maxOpenUploads: 3, maxUploadBytes: 16 * KB, sweepIntervalMs: 0 });
+  for (const id of [1n, 2n, 3n]) assert.equal(await part(s, 'a', id, 0, KB), true);
+  await assert.rejects(part(s, 'a', 4n, 0, KB), rpc('FILE_UPLOADS_TOO_MUCH'));
+  assert.equal(s.store.upload('a', 4n), undefined);
+  assert.equal(await part(s, 'a', 1n, 1, KB), true); // open uploads go on
+  assert.equal(await part(s, 'b', 4n, 0, KB), true); // another owner has its own
+  await complete(s, 'a', 1n, 2);
+  assert.equal(await part(s, 'a', 4n, 0, KB), true); // a completed upload frees its place
+  // Bytes: 'a' holds 3 KiB in three uploads; 13 KiB more fit, not a byte beyond.
+  for (let p = 1; p <= 13; p++) assert.equal(await part(s, 'a', 2n, p, KB), true);
+  await assert.rejects(part(s, 'a', 3n, 1, KB), rpc('FILE_UPLOAD_BYTES_TOO_MUCH'));
+  await assert.rejects(part(s, 'a', 2n, 14, 1), rpc('FILE_UPLOAD_BYTES_TOO_MUCH'));
+  assert.equal(await part(s, 'a', 2n, 13, KB), true); // a part sent again replaces its bytes
+  assert.deepEqual([...s.store.upload('a', 3n)!.sizes.keys()], [0]);
+  assert.equal(await part(s, 'b', 5n, 0, 8 * KB), true);
+  await s.close();
+});
+
+test('expiry: an upload idle for uploadTtlMs is dropped when looked up, by expireUploads, and to make room', T, async () => {
+  const s = new FileService({ maxOpenUploads: 2, sweepIntervalMs: 0 });
+  const idle = (owner: string, id: bigint) => (s.store.upload(owner, id)!.updated -= s.uploadTtlMs + 1);
+  assert.equal(s.uploadTtlMs, 3_600_000);
+  await part(s, 'a', 1n, 0, KB);
+  idle('a', 1n);
+  await assert.rejects(complete(s, 'a', 1n, 1), rpc('FILE_PART_0_MISSING'));
+  assert.equal(s.store.upload('a', 1n), undefined);
+  // A part for an expired upload starts it afresh.
+  await part(s, 'a', 2n, 0, 4 * KB);
+  await part(s, 'a', 2n, 1, 4 * KB);
+  idle('a', 2n);
+  await part(s, 'a', 2n, 5, KB);
+  assert.deepEqual([...s.store.upload('a', 2n)!.sizes.keys()], [5]);
+  // At the limit, an expired upload makes room.
+  await part(s, 'a', 3n, 0, KB);
+  await assert.rejects(part(s, 'a', 4n, 0, KB), rpc('FILE_UPLOADS_TOO_MUCH'));
+  idle('a', 3n);
+  assert.equal(await part(s, 'a', 4n, 0, KB), true);
+  assert.equal(s.store.upload('a', 3n), undefined);
+  // The sweep drops every owner's idle uploads, and only those.
+  await part(s, 'b', 1n, 0, KB);
+  idle('b', 1n);
+  idle('a', 4n);
+  assert.equal(await s.expireUploads(), 2);
+  assert.deepEqual(s.store.uploads().map((u) => `${u.owner}:${u.fileId}`), ['a:2']);
+  await s.close();
+});
+
+test('expiry: the periodic sweep runs on its own', T, async () => {
+  const s = new FileService({ uploadTtlMs: 1, sweepIntervalMs: 10 });
+  await part(s, 'a', 1n, 0, KB);
+  for (let i = 0; i < 500 && s.store.uploads().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(s.store.uploads().length, 0);
+  await s.close();
+});
+
+for (const kind of ['memory', 'disk'] as const) {
+  test(`${kind} store: a refused first part leaves no upload; racing completions share one document, later ones get FILE_PART_0_MISSING`, T, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'files-hardening-'));
+    try {
+      const s = new FileService({ store: kind === 'disk' ? await DiskFileStore.open(dir) : undefined, sweepIntervalMs: 0 });
+      await assert.rejects(s.savePart({ _: 'upload.saveBigFilePart', fileId: 1n, filePart: 0, fileTotalParts: 3, bytes: new Uint8Array(3000) }, ctxOf('a')), rpc('FILE_PART_SIZE_INVALID'));
+      assert.equal(s.store.upload('a', 1n), undefined);
+      assert.deepEqual(s.store.uploads(), []);
+      if (kind === 'disk') assert.deepEqual(readdirSync(join(dir, 'uploads')), []);
+      for (let p = 0; p < 3; p++) await part(s, 'a', 2n, p, 4 * KB);
+      // All at once: while the first completion runs, a part sent again is fine, a new part is too late.
+      const first = complete(s, 'a', 2n, 3);
+      const again = part(s, 'a', 2n, 1, 4 * KB);
+      const late = assert.rejects(part(s, 'a', 2n, 3, KB), rpc('FILE_PART_INVALID'));
+      const docs = await Promise.all([first, complete(s, 'a', 2n, 3), complete(s, 'a', 2n, 3)]);
+      assert.equal(await again, true);
+      await late;
+      for (const d of docs) assert.equal(d.id, docs[0].id);
+      await assert.rejects(complete(s, 'a', 2n, 3), rpc('FILE_PART_0_MISSING')); // consumed
+      assert.deepEqual(s.store.uploads(), []);
+      const doc: RawDocument = docs[0];
+      const stored = s.store.document(doc.id)!;
+      assert.deepEqual(Buffer.from(await s.store.readDocument(stored, 0, 12 * KB)), Buffer.concat([1, 2, 3].map((seed) => seededBytes(seed, 4 * KB))));
+      await s.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}

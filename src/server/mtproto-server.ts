@@ -152,6 +152,6 @@ export class MtprotoServer {
     await this.listener.close();
     this.sessions.close();
     this.cloud.store.close();
-    await this.files.store.close();
+    await this.files.close();
   }
 }

@@ -9,10 +9,10 @@ import { mkdir, open, readdir, readFile, rename, rm, writeFile, appendFile } fro
 import { join } from 'node:path';
 import { deserialize, serialize } from '../../tl/codec.ts';
 import type { TypeDocumentAttribute } from '../../tl/generated/types.ts';
-import { SLOT, slotOf, uploadKey, type FileStore, type StoredDocument, type UploadRecord } from './files-store.ts';
+import { deletePartSize, setPartSize, SLOT, slotOf, UploadTable, uploadKey, type FileStore, type StoredDocument, type UploadRecord } from './files-store.ts';
 
 export class DiskFileStore implements FileStore {
-  private readonly uploads = new Map<string, UploadRecord>();
+  private readonly open = new UploadTable();
   private readonly documents = new Map<bigint, StoredDocument>();
 
   private constructor(private readonly dir: string) {}
@@ -27,12 +27,12 @@ export class DiskFileStore implements FileStore {
       const lines = (await readFile(join(dir, 'uploads', name), 'utf8')).split('\n').filter((l) => l !== '');
       if (lines.length === 0) continue;
       const head = JSON.parse(lines[0]) as { owner: string; fileId: string; big: boolean; totalParts?: number; updated: number };
-      const record: UploadRecord = { owner: head.owner, fileId: BigInt(head.fileId), big: head.big, totalParts: head.totalParts, sizes: new Map(), writing: new Set(), updated: head.updated };
+      const record: UploadRecord = { owner: head.owner, fileId: BigInt(head.fileId), big: head.big, totalParts: head.totalParts, sizes: new Map(), bytes: 0, writing: new Set(), updated: head.updated };
       for (const line of lines.slice(1)) {
         const [part, size] = line.split(' ').map(Number);
-        record.sizes.set(part, size);
+        setPartSize(record, part, size);
       }
-      store.uploads.set(uploadKey(record.owner, record.fileId), record);
+      store.open.set(record);
     }
     for (const name of await readdir(join(dir, 'docs'))) {
       if (!name.endsWith('.json')) continue;
@@ -56,12 +56,16 @@ export class DiskFileStore implements FileStore {
   }
 
   upload(owner: string, fileId: bigint): UploadRecord | undefined {
-    return this.uploads.get(uploadKey(owner, fileId));
+    return this.open.get(owner, fileId);
+  }
+
+  uploads(owner?: string): UploadRecord[] {
+    return this.open.list(owner);
   }
 
   beginUpload(owner: string, fileId: bigint, big: boolean, totalParts?: number): UploadRecord {
-    const record: UploadRecord = { owner, fileId, big, totalParts, sizes: new Map(), writing: new Set(), updated: Date.now() };
-    this.uploads.set(uploadKey(owner, fileId), record);
+    const record: UploadRecord = { owner, fileId, big, totalParts, sizes: new Map(), bytes: 0, writing: new Set(), updated: Date.now() };
+    this.open.set(record);
     const head = JSON.stringify({ owner, fileId: fileId.toString(), big, totalParts, updated: record.updated });
     // The first write waits for these (writes of one upload are chained after its creation).
     const created = (async () => {
@@ -73,7 +77,7 @@ export class DiskFileStore implements FileStore {
   }
 
   writePart(record: UploadRecord, part: number, bytes: Uint8Array): Promise<void> {
-    record.sizes.set(part, bytes.length);
+    setPartSize(record, part, bytes.length);
     record.updated = Date.now();
     const created = (record as UploadRecord & { created?: Promise<void> }).created;
     const write = (async () => {
@@ -90,7 +94,7 @@ export class DiskFileStore implements FileStore {
     record.writing.add(write);
     write.then(() => record.writing.delete(write), () => {
       record.writing.delete(write);
-      if (record.sizes.get(part) === bytes.length) record.sizes.delete(part);
+      if (record.sizes.get(part) === bytes.length) deletePartSize(record, part);
     });
     return write;
   }
@@ -100,8 +104,7 @@ export class DiskFileStore implements FileStore {
   }
 
   async dropUpload(record: UploadRecord): Promise<void> {
-    const key = uploadKey(record.owner, record.fileId);
-    if (this.uploads.get(key) === record) this.uploads.delete(key);
+    this.open.delete(record);
     await Promise.allSettled([...record.writing]);
     await rm(this.uploadPath(record, 'bin'), { force: true });
     await rm(this.uploadPath(record, 'log'), { force: true });
@@ -109,8 +112,7 @@ export class DiskFileStore implements FileStore {
 
   async sealUpload(record: UploadRecord, document: StoredDocument): Promise<void> {
     await Promise.allSettled([...record.writing]);
-    const key = uploadKey(record.owner, record.fileId);
-    if (this.uploads.get(key) === record) this.uploads.delete(key);
+    this.open.delete(record);
     await rename(this.uploadPath(record, 'bin'), this.docPath(document.id, 'bin'));
     await rm(this.uploadPath(record, 'log'), { force: true });
     const d = document;
@@ -146,7 +148,7 @@ export class DiskFileStore implements FileStore {
   }
 
   async close(): Promise<void> {
-    for (const record of this.uploads.values()) await Promise.allSettled([...record.writing]);
+    for (const record of this.open.list()) await Promise.allSettled([...record.writing]);
   }
 }
 

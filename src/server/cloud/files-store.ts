@@ -20,10 +20,58 @@ export interface UploadRecord {
   totalParts?: number;
   /** Part number → size in bytes (recorded when the write starts; `writing` holds unfinished writes). */
   sizes: Map<number, number>;
+  /** The sum of `sizes` (kept by setPartSize/deletePartSize; the per-owner byte limit reads it). */
+  bytes: number;
   /** Writes not finished yet (a document is made only once they are). */
   writing: Set<Promise<void>>;
-  /** Unix ms of the last part saved. */
+  /** Unix ms of the last part saved (uploads idle for long expire). */
   updated: number;
+}
+
+/** Records part `part` as `size` bytes long (sizes and bytes together). */
+export function setPartSize(record: UploadRecord, part: number, size: number): void {
+  record.bytes += size - (record.sizes.get(part) ?? 0);
+  record.sizes.set(part, size);
+}
+
+export function deletePartSize(record: UploadRecord, part: number): void {
+  record.bytes -= record.sizes.get(part) ?? 0;
+  record.sizes.delete(part);
+}
+
+/** The open uploads of a store, by owner and file id. */
+export class UploadTable<R extends UploadRecord = UploadRecord> {
+  private readonly byKey = new Map<string, R>();
+  private readonly byOwner = new Map<string, Set<R>>();
+
+  get(owner: string, fileId: bigint): R | undefined {
+    return this.byKey.get(uploadKey(owner, fileId));
+  }
+
+  /** Adds `record`, replacing an upload of the same owner and file id. */
+  set(record: R): void {
+    const old = this.get(record.owner, record.fileId);
+    if (old) this.delete(old);
+    this.byKey.set(uploadKey(record.owner, record.fileId), record);
+    let own = this.byOwner.get(record.owner);
+    if (!own) this.byOwner.set(record.owner, (own = new Set()));
+    own.add(record);
+  }
+
+  /** Removes `record` (not a newer upload that replaced it). */
+  delete(record: R): void {
+    const key = uploadKey(record.owner, record.fileId);
+    if (this.byKey.get(key) !== record) return;
+    this.byKey.delete(key);
+    const own = this.byOwner.get(record.owner)!;
+    own.delete(record);
+    if (own.size === 0) this.byOwner.delete(record.owner);
+  }
+
+  /** Every open upload of `owner`, or of everyone. */
+  list(owner?: string): R[] {
+    return owner === undefined ? [...this.byKey.values()] : [...(this.byOwner.get(owner) ?? [])];
+  }
 }
 
 /** A document's metadata; its bytes are a sealed upload's data in the store. */
@@ -46,6 +94,8 @@ export interface StoredDocument {
 export interface FileStore {
   /** The upload of `fileId` by `owner`, if a part of it was saved. */
   upload(owner: string, fileId: bigint): UploadRecord | undefined;
+  /** The open uploads of `owner`, or of everyone (limits and expiry). */
+  uploads(owner?: string): UploadRecord[];
   /** Starts an upload (or replaces one that is dropped). */
   beginUpload(owner: string, fileId: bigint, big: boolean, totalParts?: number): UploadRecord;
   /** Saves a part; its size is in `record.sizes` at once, its bytes once the promise settles. */
@@ -72,21 +122,25 @@ export function slotOf(document: StoredDocument, offset: number): { at: number; 
 
 /** Every part held in memory (the default store: state lives as long as the server object). */
 export class MemoryFileStore implements FileStore {
-  private readonly uploads = new Map<string, UploadRecord & { parts: Map<number, Uint8Array> }>();
+  private readonly open = new UploadTable<UploadRecord & { parts: Map<number, Uint8Array> }>();
   private readonly documents = new Map<bigint, StoredDocument & { parts: Map<number, Uint8Array> }>();
 
   upload(owner: string, fileId: bigint): UploadRecord | undefined {
-    return this.uploads.get(uploadKey(owner, fileId));
+    return this.open.get(owner, fileId);
+  }
+
+  uploads(owner?: string): UploadRecord[] {
+    return this.open.list(owner);
   }
 
   beginUpload(owner: string, fileId: bigint, big: boolean, totalParts?: number): UploadRecord {
-    const record = { owner, fileId, big, totalParts, sizes: new Map(), writing: new Set<Promise<void>>(), updated: Date.now(), parts: new Map<number, Uint8Array>() };
-    this.uploads.set(uploadKey(owner, fileId), record);
+    const record = { owner, fileId, big, totalParts, sizes: new Map(), bytes: 0, writing: new Set<Promise<void>>(), updated: Date.now(), parts: new Map<number, Uint8Array>() };
+    this.open.set(record);
     return record;
   }
 
   writePart(record: UploadRecord, part: number, bytes: Uint8Array): Promise<void> {
-    record.sizes.set(part, bytes.length);
+    setPartSize(record, part, bytes.length);
     record.updated = Date.now();
     // A part decoded from a packet may be a view into it: keep only its own bytes.
     const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
@@ -100,8 +154,7 @@ export class MemoryFileStore implements FileStore {
   }
 
   dropUpload(record: UploadRecord): Promise<void> {
-    const key = uploadKey(record.owner, record.fileId);
-    if (this.uploads.get(key) === record) this.uploads.delete(key);
+    this.open.delete(record as UploadRecord & { parts: Map<number, Uint8Array> });
     return Promise.resolve();
   }
 

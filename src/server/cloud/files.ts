@@ -16,6 +16,14 @@
 //   LOCATION_INVALID, empty/stale file_reference FILE_REFERENCE_EMPTY / FILE_REFERENCE_EXPIRED. Reading at
 //   or past the end gives empty bytes (how a client learns the end).
 // Uploads belong to their owner (by default the auth key; with the cloud, the signed-in user).
+//
+// Limits (ours; Telegram does not document its own): an owner has at most maxOpenUploads unfinished uploads
+// (default 64; a new file id beyond them: 400 FILE_UPLOADS_TOO_MUCH) holding at most maxUploadBytes bytes
+// together (default 2000 MiB, one file of 4000 parts of 512 KiB; a part beyond them: 400
+// FILE_UPLOAD_BYTES_TOO_MUCH). Both are 400s, not FLOOD_WAIT: waiting does not help until uploads are
+// completed or expire. The spec keeps uploaded parts "for a limited time": an upload with no part saved for
+// uploadTtlMs (default 1 hour) is dropped — when it is next looked up, and by a sweep every
+// sweepIntervalMs (default 10 minutes, an unref'd timer; FileService.close() stops it).
 import { createHash, randomBytes } from 'node:crypto';
 import { constantTimeEqual } from '../../crypto/bytes.ts';
 import type {
@@ -32,12 +40,24 @@ export const DEFAULT_MAX_PARTS = 4000;
 export const BIG_FILE_THRESHOLD = 10 * 1024 * 1024;
 const MIB = 1048576;
 
+export const DEFAULT_MAX_OPEN_UPLOADS = 64;
+export const DEFAULT_MAX_UPLOAD_BYTES = DEFAULT_MAX_PARTS * MAX_PART_SIZE;
+export const DEFAULT_UPLOAD_TTL_MS = 3_600_000;
+
 export interface FileServiceOptions {
   store?: FileStore;
   dcId?: number;
   /** Who owns an upload (default: the auth key id); may throw (401 AUTH_KEY_UNREGISTERED). */
   ownerOf?: (ctx: MethodContext) => string;
   maxParts?: number;
+  /** Unfinished uploads per owner (default 64). */
+  maxOpenUploads?: number;
+  /** Bytes of unfinished uploads per owner (default 2000 MiB). */
+  maxUploadBytes?: number;
+  /** An upload with no part saved for this long is dropped (default 1 hour). */
+  uploadTtlMs?: number;
+  /** How often expired uploads are swept (default min(ttl, 10 minutes); 0: only when looked up). */
+  sweepIntervalMs?: number;
 }
 
 /** What messages.sendMedia needs from the cloud (helper "cloud" provides it as `Cloud`). */
@@ -54,13 +74,44 @@ export class FileService {
   readonly store: FileStore;
   readonly dcId: number;
   readonly maxParts: number;
+  readonly maxOpenUploads: number;
+  readonly maxUploadBytes: number;
+  readonly uploadTtlMs: number;
   private readonly ownerOf: (ctx: MethodContext) => string;
+  /** Uploads being made into documents: a second completion gets the same document; the sweep keeps off. */
+  private readonly sealing = new Map<UploadRecord, Promise<RawDocument>>();
+  private readonly sweeper?: ReturnType<typeof setInterval>;
 
   constructor(options: FileServiceOptions = {}) {
     this.store = options.store ?? new MemoryFileStore();
     this.dcId = options.dcId ?? 2;
     this.maxParts = options.maxParts ?? DEFAULT_MAX_PARTS;
     this.ownerOf = options.ownerOf ?? ((ctx) => ctx.authKeyId);
+    this.maxOpenUploads = options.maxOpenUploads ?? DEFAULT_MAX_OPEN_UPLOADS;
+    this.maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+    this.uploadTtlMs = options.uploadTtlMs ?? DEFAULT_UPLOAD_TTL_MS;
+    const every = options.sweepIntervalMs ?? Math.min(this.uploadTtlMs, 600_000);
+    if (every > 0) {
+      this.sweeper = setInterval(() => void this.expireUploads().catch(() => undefined), every);
+      this.sweeper.unref();
+    }
+  }
+
+  /** Drops uploads idle for longer than uploadTtlMs (of `owner`, or everyone's); returns how many. */
+  async expireUploads(owner?: string): Promise<number> {
+    const stale = this.store.uploads(owner).filter((r) => this.expired(r));
+    await Promise.all(stale.map((r) => this.store.dropUpload(r)));
+    return stale.length;
+  }
+
+  /** Stops the expiry sweep and closes the store. */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.store.close();
+  }
+
+  private expired(record: UploadRecord): boolean {
+    return Date.now() - record.updated > this.uploadTtlMs && record.writing.size === 0 && !this.sealing.has(record);
   }
 
   /** upload.saveFilePart, upload.saveBigFilePart, upload.getFile, messages.uploadMedia (+ messages.sendMedia with a poster). */
@@ -92,27 +143,69 @@ export class FileService {
     const size = r.bytes.length;
     if (size === 0) fail('FILE_PART_EMPTY');
     if (size > MAX_PART_SIZE) fail('FILE_PART_TOO_BIG');
-    let record = this.store.upload(owner, r.fileId);
-    if (record && (record.big !== big || record.totalParts !== total)) {
-      // The same file id started again in another mode or with another count: only a fresh start is consistent.
-      if (record.sizes.size > 1 || !record.sizes.has(r.filePart)) fail('FILE_PARTS_INVALID');
-      await this.store.dropUpload(record);
-      record = undefined;
+    // Lookup to beginUpload without an await between (parts of a new upload arrive together); after any
+    // await (dropping an expired or restarted upload) look again.
+    for (;;) {
+      let record = this.store.upload(owner, r.fileId);
+      if (record && this.expired(record)) {
+        await this.store.dropUpload(record);
+        continue;
+      }
+      if (record && this.sealing.has(record)) {
+        // Being made into a document: a part sent again (a retry) is fine, a new one comes too late.
+        if (record.sizes.get(r.filePart) === size) return true;
+        fail('FILE_PART_INVALID');
+      }
+      if (record && (record.big !== big || record.totalParts !== total)) {
+        // The same file id started again in another mode or with another count: only a fresh start is consistent.
+        if (record.sizes.size > 1 || !record.sizes.has(r.filePart)) fail('FILE_PARTS_INVALID');
+        await this.store.dropUpload(record);
+        record = undefined;
+      }
+      // Checked before a new upload is made, so a refused first part leaves nothing behind.
+      const problem = placePart(record ?? { big, totalParts: total, sizes: new Map() } as UploadRecord, r.filePart, size);
+      if (problem) fail(problem);
+      const over = this.overLimit(owner, record, r.filePart, size);
+      if (over) {
+        if ((await this.expireUploads(owner)) === 0) fail(over);
+        continue;
+      }
+      record ??= this.store.beginUpload(owner, r.fileId, big, total);
+      await this.store.writePart(record, r.filePart, r.bytes);
+      return true;
     }
-    record ??= this.store.beginUpload(owner, r.fileId, big, total);
-    const problem = placePart(record, r.filePart, size);
-    if (problem) fail(problem);
-    await this.store.writePart(record, r.filePart, r.bytes);
-    return true;
+  }
+
+  /** FILE_UPLOADS_TOO_MUCH / FILE_UPLOAD_BYTES_TOO_MUCH if saving the part would pass the owner's limits. */
+  private overLimit(owner: string, record: UploadRecord | undefined, part: number, size: number): string | undefined {
+    const uploads = this.store.uploads(owner);
+    if (!record && uploads.length >= this.maxOpenUploads) return 'FILE_UPLOADS_TOO_MUCH';
+    let bytes = size - (record?.sizes.get(part) ?? 0);
+    for (const u of uploads) bytes += u.bytes;
+    return bytes > this.maxUploadBytes ? 'FILE_UPLOAD_BYTES_TOO_MUCH' : undefined;
   }
 
   /** An uploaded inputFile/inputFileBig made into a document (the upload is consumed). */
   async documentFrom(owner: string, file: TypeInputFile, meta: { mimeType: string; attributes: TypeDocumentAttribute[]; date: number }): Promise<RawDocument> {
     if (file._ !== 'inputFile' && file._ !== 'inputFileBig') return fail('MEDIA_INVALID');
-    const big = file._ === 'inputFileBig';
     if (!Number.isInteger(file.parts) || file.parts < 1 || file.parts > this.maxParts) fail('FILE_PARTS_INVALID');
     const record = this.store.upload(owner, file.id);
     if (!record) return fail('FILE_PART_0_MISSING');
+    // Completions racing on one upload (a call retried on another connection, two sends) share the first one's
+    // outcome: the same document (or error). Once it is done the upload is consumed: FILE_PART_0_MISSING.
+    const pending = this.sealing.get(record);
+    if (pending) return pending;
+    if (this.expired(record)) {
+      await this.store.dropUpload(record);
+      return fail('FILE_PART_0_MISSING');
+    }
+    const sealed = this.seal(owner, record, file, meta).finally(() => this.sealing.delete(record));
+    this.sealing.set(record, sealed);
+    return sealed;
+  }
+
+  private async seal(owner: string, record: UploadRecord, file: Extract<TypeInputFile, { _: 'inputFile' | 'inputFileBig' }>, meta: { mimeType: string; attributes: TypeDocumentAttribute[]; date: number }): Promise<RawDocument> {
+    const big = file._ === 'inputFileBig';
     await Promise.allSettled([...record.writing]);
     if (record.big !== big || (big && record.totalParts !== file.parts)) fail('FILE_PARTS_INVALID');
     let size = 0;
