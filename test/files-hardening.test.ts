@@ -4,11 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { downloadFile, DownloadError, type TransferPool } from '../src/client/files/index.ts';
 import type { RawDocument, TypeInputFileLocation } from '../src/tl/generated/types.ts';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileService } from '../src/server/cloud/files.ts';
 import { DiskFileStore } from '../src/server/cloud/files-store-disk.ts';
+import { SLOT, uploadKey } from '../src/server/cloud/files-store.ts';
 import type { MethodContext } from '../src/server/methods.ts';
 import { RpcError } from '../src/errors.ts';
 import { seededBytes } from './helpers/random.ts';
@@ -138,3 +139,90 @@ for (const kind of ['memory', 'disk'] as const) {
     }
   });
 }
+
+// ---- disk store: crashes between steps, torn files
+
+const diskDir = () => mkdtempSync(join(tmpdir(), 'files-disk-crash-'));
+const baseOf = (owner: string, fileId: bigint) => encodeURIComponent(uploadKey(owner, fileId)).replace(/%/g, '_');
+
+async function sealedDocument(dir: string): Promise<{ doc: RawDocument; data: Buffer }> {
+  const s = new FileService({ store: await DiskFileStore.open(dir), sweepIntervalMs: 0 });
+  for (let p = 0; p < 3; p++) await part(s, 'a', 9n, p, 4 * KB);
+  const doc = await complete(s, 'a', 9n, 3);
+  await s.close();
+  return { doc, data: Buffer.concat([1, 2, 3].map((seed) => seededBytes(seed, 4 * KB))) };
+}
+
+test('disk store: a seal cut short after its .json is finished at open(); a log left after it is removed', T, async () => {
+  const dir = diskDir();
+  try {
+    const { doc, data } = await sealedDocument(dir);
+    const id = BigInt.asUintN(64, doc.id).toString(16);
+    const json = JSON.parse(readFileSync(join(dir, 'docs', `${id}.json`), 'utf8')) as { upload: string };
+    assert.equal(json.upload, baseOf('a', 9n));
+    // The crash: the .json is in place, the data and the log are still where the upload left them.
+    renameSync(join(dir, 'docs', `${id}.bin`), join(dir, 'uploads', `${json.upload}.bin`));
+    writeFileSync(join(dir, 'uploads', `${json.upload}.log`), `${JSON.stringify({ owner: 'a', fileId: '9', big: false })}\n0 4096\n1 4096\n2 4096\n`);
+    let store = await DiskFileStore.open(dir, { log: () => undefined });
+    assert.deepEqual(Buffer.from(await store.readDocument(store.document(doc.id)!, 0, 12 * KB)), data);
+    assert.deepEqual(store.uploads(), []);
+    assert.deepEqual(readdirSync(join(dir, 'uploads')), []);
+    await store.close();
+    // Cut after the data moved: only the log is left behind.
+    writeFileSync(join(dir, 'uploads', `${json.upload}.log`), `${JSON.stringify({ owner: 'a', fileId: '9', big: false })}\n0 4096\n`);
+    store = await DiskFileStore.open(dir, { log: () => undefined });
+    assert.deepEqual(store.uploads(), []);
+    assert.deepEqual(readdirSync(join(dir, 'uploads')), []);
+    assert.ok(store.document(doc.id));
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('disk store: torn headers and document .json are quarantined and reported, a torn part line is a missing part', T, async () => {
+  const dir = diskDir();
+  try {
+    const { doc, data } = await sealedDocument(dir);
+    const uploads = join(dir, 'uploads');
+    const docs = join(dir, 'docs');
+    const head = (fileId: string) => JSON.stringify({ owner: 'b', fileId, big: false });
+    writeFileSync(join(uploads, 'torn.log'), head('1').slice(0, 12));
+    writeFileSync(join(uploads, 'torn.bin'), new Uint8Array(10));
+    writeFileSync(join(uploads, 'good.log'), `${head('2')}\n0 4096\n1 4096\n2 40`); // part 2's line is torn: "40" of "4096"
+    writeFileSync(join(uploads, 'good.bin'), new Uint8Array(3 * SLOT));
+    writeFileSync(join(docs, 'abc.json'), '{"id":"12","accessHash":"3');
+    writeFileSync(join(docs, 'abc.bin'), new Uint8Array(10));
+    writeFileSync(join(docs, 'def.json.tmp'), '{"id":');
+    const messages: string[] = [];
+    const store = await DiskFileStore.open(dir, { log: (m) => messages.push(m) });
+    assert.equal(messages.length, 2, messages.join('\n'));
+    assert.match(messages.join('\n'), /torn\.\* quarantined: unreadable upload header/);
+    assert.match(messages.join('\n'), /abc\.\* quarantined: unreadable document/);
+    assert.deepEqual(readdirSync(join(dir, 'quarantine')).sort(), ['abc.bin', 'abc.json', 'torn.bin', 'torn.log']);
+    assert.deepEqual([...store.upload('b', 2n)!.sizes], [[0, 4096], [1, 4096]]);
+    assert.equal(store.upload('b', 1n), undefined);
+    assert.ok(!readdirSync(docs).includes('def.json.tmp'));
+    assert.deepEqual(Buffer.from(await store.readDocument(store.document(doc.id)!, 0, 12 * KB)), data);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('disk store: an upload whose files cannot be made fails its parts cleanly (no unhandled rejection)', T, async () => {
+  const dir = diskDir();
+  try {
+    const store = await DiskFileStore.open(dir);
+    mkdirSync(join(dir, 'uploads', `${baseOf('a', 7n)}.bin`)); // writeFile on it fails (EISDIR)
+    const record = store.beginUpload('a', 7n, false);
+    await new Promise((r) => setTimeout(r, 50)); // the creation has failed by now, with no one waiting on it
+    await assert.rejects(store.writePart(record, 0, new Uint8Array(KB)), /EISDIR|EPERM/);
+    rmSync(join(dir, 'uploads', `${baseOf('a', 7n)}.bin`), { recursive: true });
+    await store.dropUpload(record);
+    assert.deepEqual(store.uploads(), []);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

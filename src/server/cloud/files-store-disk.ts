@@ -4,12 +4,18 @@
 //   <dir>/uploads/<key>.bin   the upload's data, part p at byte p * SLOT (sparse where parts are smaller)
 //   <dir>/uploads/<key>.log   a header line (JSON: owner, fileId, big, totalParts), then "part size" per saved part
 //   <dir>/docs/<id>.bin       a sealed upload's data (renamed, not copied)
-//   <dir>/docs/<id>.json      the document's metadata (attributes TL-serialized, as hex)
-import { mkdir, open, readdir, readFile, rename, rm, writeFile, appendFile } from 'node:fs/promises';
+//   <dir>/docs/<id>.json      the document's metadata (attributes TL-serialized, as hex; written before the rename)
+//   <dir>/quarantine/         entries found torn at open(), set aside with a logged reason
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from '../../tl/codec.ts';
 import type { TypeDocumentAttribute } from '../../tl/generated/types.ts';
 import { deletePartSize, setPartSize, SLOT, slotOf, UploadTable, uploadKey, type FileStore, type StoredDocument, type UploadRecord } from './files-store.ts';
+
+export interface DiskFileStoreOptions {
+  /** Where entries found torn at open() are reported (default console.warn). */
+  log?: (message: string) => void;
+}
 
 export class DiskFileStore implements FileStore {
   private readonly open = new UploadTable();
@@ -17,38 +23,89 @@ export class DiskFileStore implements FileStore {
 
   private constructor(private readonly dir: string) {}
 
-  /** Opens (creating) the store in `dir`, reading back uploads in progress and documents. */
-  static async open(dir: string): Promise<DiskFileStore> {
+  /**
+   * Opens (creating) the store in `dir`, reading back uploads in progress and documents. A crash leaves at
+   * most a torn last line or a half-done seal: a seal is finished; a torn header or document .json is moved
+   * to <dir>/quarantine/ (with its .bin) and reported, never fatal; a torn part line counts as a missing part.
+   */
+  static async open(dir: string, options: DiskFileStoreOptions = {}): Promise<DiskFileStore> {
+    const log = options.log ?? ((m: string) => console.warn(m));
     const store = new DiskFileStore(dir);
-    await mkdir(join(dir, 'uploads'), { recursive: true });
-    await mkdir(join(dir, 'docs'), { recursive: true });
-    for (const name of await readdir(join(dir, 'uploads'))) {
-      if (!name.endsWith('.log')) continue;
-      const lines = (await readFile(join(dir, 'uploads', name), 'utf8')).split('\n').filter((l) => l !== '');
-      if (lines.length === 0) continue;
-      const head = JSON.parse(lines[0]) as { owner: string; fileId: string; big: boolean; totalParts?: number; updated: number };
-      const record: UploadRecord = { owner: head.owner, fileId: BigInt(head.fileId), big: head.big, totalParts: head.totalParts, sizes: new Map(), bytes: 0, writing: new Set(), updated: head.updated };
-      for (const line of lines.slice(1)) {
-        const [part, size] = line.split(' ').map(Number);
-        setPartSize(record, part, size);
-      }
-      store.open.set(record);
-    }
-    for (const name of await readdir(join(dir, 'docs'))) {
+    const uploads = join(dir, 'uploads');
+    const docs = join(dir, 'docs');
+    await mkdir(uploads, { recursive: true });
+    await mkdir(docs, { recursive: true });
+    const quarantine = async (folder: string, base: string, reason: string) => {
+      log(`files store: ${join(folder, base)}.* quarantined: ${reason}`);
+      await mkdir(join(dir, 'quarantine'), { recursive: true });
+      for (const ext of ['json', 'log', 'bin']) await rename(join(folder, `${base}.${ext}`), join(dir, 'quarantine', `${base}.${ext}`)).catch(() => undefined);
+    };
+    // Documents first: a seal interrupted after its .json was written is finished here.
+    const docNames = new Set(await readdir(docs));
+    for (const name of docNames) {
+      if (name.endsWith('.tmp')) await rm(join(docs, name), { force: true }); // a .json never renamed into place
       if (!name.endsWith('.json')) continue;
-      const j = JSON.parse(await readFile(join(dir, 'docs', name), 'utf8')) as Record<string, string | number>;
-      const attributes = (deserialize(Buffer.from(j.attributes as string, 'hex')) as TypeDocumentAttribute[]);
-      store.documents.set(BigInt(j.id), {
-        id: BigInt(j.id), accessHash: BigInt(j.accessHash), fileReference: Buffer.from(j.fileReference as string, 'hex'),
-        date: j.date as number, mimeType: j.mimeType as string, size: j.size as number, dcId: j.dcId as number,
-        attributes, owner: j.owner as string, partSize: j.partSize as number,
-      });
+      const base = name.slice(0, -'.json'.length);
+      let document: StoredDocument & { upload?: string };
+      try {
+        document = parseDocument(await readFile(join(docs, name), 'utf8'));
+      } catch (error) {
+        await quarantine(docs, base, `unreadable document (${(error as Error).message})`);
+        continue;
+      }
+      if (!docNames.has(`${base}.bin`)) {
+        const from = document.upload !== undefined ? join(uploads, `${document.upload}.bin`) : undefined;
+        if (!from || !(await rename(from, join(docs, `${base}.bin`)).then(() => true, () => false))) {
+          await quarantine(docs, base, 'document without its data');
+          continue;
+        }
+        await rm(join(uploads, `${document.upload}.log`), { force: true });
+      }
+      delete document.upload;
+      store.documents.set(document.id, document);
+    }
+    const uploadNames = new Set(await readdir(uploads));
+    for (const name of uploadNames) {
+      const base = name.slice(0, name.lastIndexOf('.'));
+      if (name.endsWith('.bin') && !uploadNames.has(`${base}.log`)) await quarantine(uploads, base, 'upload data without its log');
+      if (!name.endsWith('.log')) continue;
+      const path = join(uploads, name);
+      if (!uploadNames.has(`${base}.bin`)) {
+        // The data was sealed into a document (or never made): nothing to resume.
+        await rm(path, { force: true });
+        continue;
+      }
+      const text = await readFile(path, 'utf8');
+      // Only whole lines: a torn last line (no newline yet) is a part whose entry was not finished.
+      const lines = text.split('\n').slice(0, -1);
+      let record: UploadRecord;
+      try {
+        record = parseUploadHead(lines[0]);
+      } catch (error) {
+        await quarantine(uploads, base, `unreadable upload header (${(error as Error).message})`);
+        continue;
+      }
+      for (const line of lines.slice(1)) {
+        const m = /^(\d{1,4}) (\d{1,6})$/.exec(line);
+        if (!m || Number(m[2]) < 1 || Number(m[2]) > SLOT) {
+          log(`files store: ${path}: part line ${JSON.stringify(line)} ignored`);
+          continue;
+        }
+        setPartSize(record, Number(m[1]), Number(m[2]));
+      }
+      // The last part saved is the log's last append.
+      record.updated = (await stat(path)).mtimeMs;
+      store.open.set(record);
     }
     return store;
   }
 
+  private uploadBase(record: UploadRecord): string {
+    return encodeURIComponent(uploadKey(record.owner, record.fileId)).replace(/%/g, '_');
+  }
+
   private uploadPath(record: UploadRecord, ext: string): string {
-    return join(this.dir, 'uploads', `${encodeURIComponent(uploadKey(record.owner, record.fileId)).replace(/%/g, '_')}.${ext}`);
+    return join(this.dir, 'uploads', `${this.uploadBase(record)}.${ext}`);
   }
 
   private docPath(id: bigint, ext: string): string {
@@ -72,6 +129,8 @@ export class DiskFileStore implements FileStore {
       await writeFile(this.uploadPath(record, 'bin'), new Uint8Array(0));
       await writeFile(this.uploadPath(record, 'log'), head + '\n');
     })();
+    // Awaited by writePart and dropUpload; a failure is theirs to report (never an unhandled rejection).
+    created.catch(() => undefined);
     (record as UploadRecord & { created?: Promise<void> }).created = created;
     return record;
   }
@@ -105,7 +164,7 @@ export class DiskFileStore implements FileStore {
 
   async dropUpload(record: UploadRecord): Promise<void> {
     this.open.delete(record);
-    await Promise.allSettled([...record.writing]);
+    await Promise.allSettled([(record as UploadRecord & { created?: Promise<void> }).created, ...record.writing]);
     await rm(this.uploadPath(record, 'bin'), { force: true });
     await rm(this.uploadPath(record, 'log'), { force: true });
   }
@@ -113,14 +172,18 @@ export class DiskFileStore implements FileStore {
   async sealUpload(record: UploadRecord, document: StoredDocument): Promise<void> {
     await Promise.allSettled([...record.writing]);
     this.open.delete(record);
-    await rename(this.uploadPath(record, 'bin'), this.docPath(document.id, 'bin'));
-    await rm(this.uploadPath(record, 'log'), { force: true });
+    // Crash-safe order: the .json (whole, by rename) names the upload, so open() can finish the rename of
+    // the data and the removal of the log if a crash comes between.
     const d = document;
-    await writeFile(this.docPath(d.id, 'json'), JSON.stringify({
+    const json = this.docPath(d.id, 'json');
+    await writeFile(`${json}.tmp`, JSON.stringify({
       id: d.id.toString(), accessHash: d.accessHash.toString(), fileReference: Buffer.from(d.fileReference).toString('hex'),
       date: d.date, mimeType: d.mimeType, size: d.size, dcId: d.dcId, owner: d.owner, partSize: d.partSize,
-      attributes: Buffer.from(serialize(d.attributes as never)).toString('hex'),
+      attributes: Buffer.from(serialize(d.attributes as never)).toString('hex'), upload: this.uploadBase(record),
     }));
+    await rename(`${json}.tmp`, json);
+    await rename(this.uploadPath(record, 'bin'), this.docPath(d.id, 'bin'));
+    await rm(this.uploadPath(record, 'log'), { force: true });
     this.documents.set(d.id, d);
   }
 
@@ -172,4 +235,36 @@ async function readAt(path: string, position: number, length: number): Promise<U
     await file.close();
   }
   return out;
+}
+
+/** An upload's header line (throws on anything torn or malformed). */
+function parseUploadHead(line: string | undefined): UploadRecord {
+  if (line === undefined) throw new Error('no header line');
+  const head = JSON.parse(line) as { owner: unknown; fileId: unknown; big: unknown; totalParts?: unknown; updated?: unknown };
+  if (typeof head.owner !== 'string' || typeof head.fileId !== 'string' || typeof head.big !== 'boolean') throw new Error('fields missing');
+  if (head.big && !(Number.isInteger(head.totalParts) && (head.totalParts as number) > 0)) throw new Error('file_total_parts missing');
+  return {
+    owner: head.owner, fileId: BigInt(head.fileId), big: head.big, totalParts: head.big ? head.totalParts as number : undefined,
+    sizes: new Map(), bytes: 0, writing: new Set(), updated: typeof head.updated === 'number' ? head.updated : 0,
+  };
+}
+
+/** A document's .json (throws on anything torn or malformed). */
+function parseDocument(text: string): StoredDocument & { upload?: string } {
+  const j = JSON.parse(text) as Record<string, unknown>;
+  const str = (k: string) => {
+    if (typeof j[k] !== 'string') throw new Error(`${k} missing`);
+    return j[k] as string;
+  };
+  const int = (k: string) => {
+    if (!Number.isSafeInteger(j[k])) throw new Error(`${k} missing`);
+    return j[k] as number;
+  };
+  const attributes = deserialize(Buffer.from(str('attributes'), 'hex')) as TypeDocumentAttribute[];
+  if (!Array.isArray(attributes)) throw new Error('attributes malformed');
+  return {
+    id: BigInt(str('id')), accessHash: BigInt(str('accessHash')), fileReference: Buffer.from(str('fileReference'), 'hex'),
+    date: int('date'), mimeType: str('mimeType'), size: int('size'), dcId: int('dcId'), attributes, owner: str('owner'),
+    partSize: int('partSize'), upload: typeof j.upload === 'string' ? j.upload : undefined,
+  };
 }
