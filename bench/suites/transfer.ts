@@ -63,8 +63,8 @@ function server(): Promise<Server> {
   return serverReady;
 }
 
-let dataReady: Uint8Array | undefined;
-function data(): Uint8Array {
+let dataReady: Uint8Array<ArrayBuffer> | undefined;
+function data(): Uint8Array<ArrayBuffer> {
   if (!dataReady) {
     dataReady = new Uint8Array(SIZE);
     for (let i = 0; i < SIZE; i += 65536) crypto.getRandomValues(dataReady.subarray(i, i + 65536));
