@@ -200,6 +200,18 @@ test('cloud: updateEncryption is seq-ordered and logged; getDifference replays e
   assert.deepEqual(late.otherUpdates.map((u: { chat: { id: number } }) => u.chat.id), [4]);
 });
 
+test('cloud: a clock stepped back after a state was handed out does not date a later seq update before it', async () => {
+  const d = new DirectCloud(new MemoryCloudStore());
+  const a = await d.user('9996620002', 'Alice');
+  const s0 = await d.call(a.ctx, { _: 'updates.getState' });
+  d.clock -= 60_000; // an NTP step back
+  d.cloud.postSeqUpdate(a.id, (date) => ({ _: 'updateEncryption', chat: { _: 'encryptedChatDiscarded', historyDeleted: false, id: 9 }, date }) as never);
+  const r = await d.call(a.ctx, { _: 'updates.getDifference', pts: s0.pts, qts: s0.qts, date: s0.date });
+  assert.equal(r._, 'updates.difference', 'the update logged after the step back is missed');
+  assert.deepEqual(r.otherUpdates.map((u: { chat: { id: number } }) => u.chat.id), [9]);
+  assert.ok(r.state.date >= s0.date, 'state dates never go back');
+});
+
 test('SecretChats: a repeated updateEncryption is harmless (requested, accepted, discarded)', async () => {
   const calls: string[] = [];
   const m = new SecretChats({ invoke: async (r) => (calls.push(r._), true), ordered: true });

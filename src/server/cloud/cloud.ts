@@ -43,6 +43,8 @@ export class Cloud {
   readonly differenceLimit: number;
   readonly codes: PendingCodes;
   private readonly deliverTo: Deliver;
+  /** The latest `seconds` read: the cloud's clock never goes back within a run. */
+  private lastSeconds = 0;
 
   constructor(options: CloudOptions) {
     this.store = options.store;
@@ -53,9 +55,13 @@ export class Cloud {
     this.codes = new PendingCodes(options.codeTtl ?? 300);
   }
 
-  /** Unix seconds. */
+  /**
+   * Unix seconds, never less than a value read before (a clock stepped back would otherwise date a seq
+   * update before a state date already handed out, and getDifference would skip it).
+   */
   get seconds(): number {
-    return Math.floor(this.now() / 1000);
+    this.lastSeconds = Math.max(this.lastSeconds, Math.floor(this.now() / 1000));
+    return this.lastSeconds;
   }
 
   /** Every API method the cloud answers, by name. */

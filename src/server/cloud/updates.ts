@@ -27,14 +27,17 @@ export function updatesMethods(cloud: Cloud): Record<string, MethodHandler> {
     return n;
   };
 
-  /** The date a handed-out state carries: not before the latest seq update, and earlier than any later one. */
+  /**
+   * The date a handed-out state carries: not before the latest seq update, and earlier than any later one
+   * (cloud.seconds, which postSeqUpdate dates by too, never goes back).
+   */
   const stateDate = (seqDate: number, now: number): number => Math.max(seqDate, now - 1);
 
   return {
     'updates.getState': (_r, ctx) => {
       const me = cloud.userOf(ctx);
       const s = store.state(me);
-      return { _: 'updates.state', pts: s.pts, qts: s.qts, date: stateDate(s.seqDate, ctx.now), seq: s.seq, unreadCount: totalUnread(me) } as TlObject;
+      return { _: 'updates.state', pts: s.pts, qts: s.qts, date: stateDate(s.seqDate, cloud.seconds), seq: s.seq, unreadCount: totalUnread(me) } as TlObject;
     },
 
     'updates.getDifference': (r, ctx) => {
@@ -45,7 +48,7 @@ export function updatesMethods(cloud: Cloud): Record<string, MethodHandler> {
       if (q.pts > s.pts || q.qts < 0 || q.qts > s.qts) throw new RpcError(400, 'PERSISTENT_TIMESTAMP_INVALID');
       const limit = Math.max(1, Math.min(q.ptsLimit ?? cloud.differenceLimit, cloud.differenceLimit));
       const sEvents = store.seqUpdatesAfter(me, q.date, limit + 1);
-      if (q.pts === s.pts && q.qts === s.qts && sEvents.length === 0) return { _: 'updates.differenceEmpty', date: stateDate(s.seqDate, ctx.now), seq: s.seq } as TlObject;
+      if (q.pts === s.pts && q.qts === s.qts && sEvents.length === 0) return { _: 'updates.differenceEmpty', date: stateDate(s.seqDate, cloud.seconds), seq: s.seq } as TlObject;
       if ((q.ptsTotalLimit !== undefined && q.pts + q.ptsTotalLimit < s.pts) || q.pts < store.oldestPts(me)) {
         return { _: 'updates.differenceTooLong', pts: s.pts } as TlObject;
       }
@@ -79,7 +82,7 @@ export function updatesMethods(cloud: Cloud): Record<string, MethodHandler> {
       const sliced = pts < s.pts || qts < s.qts || seqMore;
       const last = sEvents[sEvents.length - 1];
       // The seq position: after the last seq update sent (all of them unless seqMore).
-      const date = seqMore ? last.date : stateDate(s.seqDate, ctx.now);
+      const date = seqMore ? last.date : stateDate(s.seqDate, cloud.seconds);
       const seq = seqMore ? last.seq : s.seq;
       users.add(me);
       const state = { _: 'updates.state', pts, qts, date, seq, unreadCount: totalUnread(me) };
