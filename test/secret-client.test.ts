@@ -19,6 +19,11 @@ import { serverKey } from './helpers/exchange.ts';
 import { DirectCloud } from './helpers/cloud-direct.ts';
 import { Relay } from './helpers/secret-relay.ts';
 import { until } from './helpers/cloud.ts';
+import { SecretRelay } from '../src/server/cloud/secret.ts';
+import type { MethodContext } from '../src/server/methods.ts';
+import type { RpcError } from '../src/errors.ts';
+import { bigintToBytes } from '../src/crypto/bytes.ts';
+import { TELEGRAM_DH_PRIME } from '../src/crypto/dh.ts';
 
 let phones = 5000;
 const nextPhone = () => `9996625${String(phones++).slice(-3)}`;
@@ -210,6 +215,27 @@ test('cloud: a clock stepped back after a state was handed out does not date a l
   assert.equal(r._, 'updates.difference', 'the update logged after the step back is missed');
   assert.deepEqual(r.otherUpdates.map((u: { chat: { id: number } }) => u.chat.id), [9]);
   assert.ok(r.state.date >= s0.date, 'state dates never go back');
+});
+
+test('relay: a user cannot pile up secret-chat requests in another user\'s updates (ENCRYPTION_REQUESTS_TOO_MUCH)', async () => {
+  const d = new DirectCloud(new MemoryCloudStore());
+  const relay = new SecretRelay(d.cloud, { maxWaitingRequests: 3 }).methods();
+  const call = async (ctx: MethodContext, r: Record<string, unknown> & { _: string }) => (await relay[r._](r as never, ctx)) as any;
+  const [a, b, c] = [await d.user('9996620003', 'A'), await d.user('9996620004', 'B'), await d.user('9996620005', 'C')];
+  const gA = bigintToBytes(3n ** 2000n % TELEGRAM_DH_PRIME, 256);
+  const request = (from: typeof a, to: typeof a) => call(from.ctx, { _: 'messages.requestEncryption', userId: to.input, randomId: 1, gA });
+  const chats = [await request(a, b), await request(a, b), await request(a, c)];
+  await assert.rejects(request(a, b), (e: RpcError) => e.code === 400 && e.text === 'ENCRYPTION_REQUESTS_TOO_MUCH');
+  assert.equal(d.pushed.filter((p) => p.userId === b.id).length, 2);
+  // Others are not limited by a's requests; a declined, accepted or withdrawn request frees a place.
+  assert.equal((await request(b, a))._, 'encryptedChatWaiting');
+  await call(b.ctx, { _: 'messages.discardEncryption', chatId: chats[0].id });
+  assert.equal((await request(a, b))._, 'encryptedChatWaiting');
+  await call(c.ctx, { _: 'messages.acceptEncryption', peer: { _: 'inputEncryptedChat', chatId: chats[2].id, accessHash: chats[2].accessHash }, gB: gA, keyFingerprint: 1n });
+  await call(a.ctx, { _: 'messages.discardEncryption', chatId: chats[1].id });
+  assert.equal((await request(a, c))._, 'encryptedChatWaiting');
+  assert.equal((await request(a, c))._, 'encryptedChatWaiting');
+  await assert.rejects(request(a, c), (e: RpcError) => e.text === 'ENCRYPTION_REQUESTS_TOO_MUCH');
 });
 
 test('SecretChats: a repeated updateEncryption is harmless (requested, accepted, discarded)', async () => {

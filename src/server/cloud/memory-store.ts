@@ -60,6 +60,8 @@ export class MemoryCloudStore implements CloudStore {
   private readonly serverKeys = new Map<string, StoredAuthKey>();
   private readonly boxes = new Map<number, Box>();
   private readonly echats = new Map<number, StoredEncryptedChat>();
+  /** Secret chat ids by member (creator and participant). */
+  private readonly echatsOf = new Map<number, Set<number>>();
   private readonly efiles = new Map<bigint, StoredEncryptedFile>();
   private readonly esends = new Map<string, TlObject>();
   private lastUserId = 0;
@@ -160,6 +162,11 @@ export class MemoryCloudStore implements CloudStore {
       }
       case 'echat':
         this.echats.set(r.chat.id, { ...r.chat });
+        for (const member of [r.chat.adminId, r.chat.participantId]) {
+          let ids = this.echatsOf.get(member);
+          if (!ids) this.echatsOf.set(member, (ids = new Set()));
+          ids.add(r.chat.id);
+        }
         return;
       case 'efile':
         this.efiles.set(r.file.id, { ...r.file });
@@ -354,6 +361,10 @@ export class MemoryCloudStore implements CloudStore {
 
   encryptedChats(): StoredEncryptedChat[] {
     return [...this.echats.values()].map((c) => ({ ...c }));
+  }
+
+  encryptedChatsOf(userId: number): StoredEncryptedChat[] {
+    return [...(this.echatsOf.get(userId) ?? [])].map((id) => ({ ...this.echats.get(id)! }));
   }
 
   putEncryptedFile(file: StoredEncryptedFile): void {

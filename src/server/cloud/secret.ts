@@ -16,8 +16,10 @@
 //
 // Checks the server can make: g_a/g_b in range (the same bounds the clients check), the chat, its
 // access_hash and membership, ciphertext framing (24-byte header + a positive multiple of 16, at most
-// MAX_DATA), random_id reuse (the same send is answered once). Chats, encrypted files and answered sends
-// live in the cloud's store (CloudStore: with a data directory they survive a restart).
+// MAX_DATA), random_id reuse (the same send is answered once), at most maxWaitingRequests requests of one
+// user not yet accepted or declined (ours: each one is logged for the peer and kept by their client).
+// Chats, encrypted files and answered sends live in the cloud's store (with a data directory they survive
+// a restart).
 import { randomBytes } from 'node:crypto';
 import { bigintFromBytes, bigintToBytes } from '../../crypto/bytes.ts';
 import { checkDhPublicValue, TELEGRAM_DH_PRIME } from '../../crypto/dh.ts';
@@ -46,7 +48,11 @@ export interface SecretRelayOptions {
   files?: EncryptedFileBackend;
   /** Who owns an upload for the file service (default: the auth key id, as FileService does). */
   fileOwner?: (ctx: MethodContext) => string;
+  /** Requests a user may have waiting for their peers (default 50; beyond: 400 ENCRYPTION_REQUESTS_TOO_MUCH). */
+  maxWaitingRequests?: number;
 }
+
+export const DEFAULT_MAX_WAITING_REQUESTS = 50;
 
 export class SecretRelay {
   private readonly cloudOf: () => Cloud;
@@ -129,6 +135,10 @@ export class SecretRelay {
     if (!peer || peer.accessHash !== r.userId.accessHash) return fail('USER_ID_INVALID');
     if (peerId === me) return fail('USER_ID_INVALID');
     this.checkPublic('g_a', r.gA);
+    // Each request lands in the peer's update log and client state: a user cannot pile them up (the peer
+    // accepting or declining, or the creator discarding, frees a place).
+    const waiting = cloud.store.encryptedChatsOf(me).filter((c) => c.adminId === me && c.state === 'requested').length;
+    if (waiting >= (this.options.maxWaitingRequests ?? DEFAULT_MAX_WAITING_REQUESTS)) return fail('ENCRYPTION_REQUESTS_TOO_MUCH');
     let id: number;
     do id = (randomBytes(4).readUInt32LE() >>> 1) || 1;
     while (cloud.store.encryptedChat(id));

@@ -166,6 +166,8 @@ export interface CloudStore {
   putEncryptedChat(chat: StoredEncryptedChat): void;
   encryptedChat(id: number): StoredEncryptedChat | undefined;
   encryptedChats(): StoredEncryptedChat[];
+  /** The secret chats `userId` is in (as creator or participant). */
+  encryptedChatsOf(userId: number): StoredEncryptedChat[];
   putEncryptedFile(file: StoredEncryptedFile): void;
   encryptedFile(id: bigint): StoredEncryptedFile | undefined;
   /** The answer given to a sendEncrypted* call (`key`: chat, sender, random_id), so a repeat is answered once. */
