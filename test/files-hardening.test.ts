@@ -140,6 +140,25 @@ for (const kind of ['memory', 'disk'] as const) {
   });
 }
 
+for (const kind of ['memory'] as const) {
+  test(`${kind} store: an upload restarted in big mode keeps the parts that arrive while its old start is dropped`, T, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'files-hardening-'));
+    try {
+      const s = new FileService({ store: kind === 'disk' ? await DiskFileStore.open(dir) : undefined, sweepIntervalMs: 0 });
+      await part(s, 'a', 7n, 0, 4 * KB); // begun in small mode
+      const big = (filePart: number) => s.savePart({ _: 'upload.saveBigFilePart', fileId: 7n, filePart, fileTotalParts: 2, bytes: seededBytes(filePart + 1, 4 * KB) }, ctxOf('a'));
+      // Part 0 finds the small-mode start and drops it; part 1 comes meanwhile and begins the big upload.
+      assert.deepEqual(await Promise.all([big(0), big(1)]), [true, true]);
+      assert.deepEqual([...s.store.upload('a', 7n)!.sizes.keys()].sort(), [0, 1]);
+      const doc = await s.documentFrom('a', { _: 'inputFileBig', id: 7n, parts: 2, name: '' }, { mimeType: 'x/y', attributes: [], date: 0 });
+      assert.equal(doc.size, 8n * BigInt(KB));
+      await s.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
 // ---- disk store: crashes between steps, torn files
 
 const diskDir = () => mkdtempSync(join(tmpdir(), 'files-disk-crash-'));

@@ -146,7 +146,7 @@ export class FileService {
     // Lookup to beginUpload without an await between (parts of a new upload arrive together); after any
     // await (dropping an expired or restarted upload) look again.
     for (;;) {
-      let record = this.store.upload(owner, r.fileId);
+      const record = this.store.upload(owner, r.fileId);
       if (record && this.expired(record)) {
         await this.store.dropUpload(record);
         continue;
@@ -159,8 +159,9 @@ export class FileService {
       if (record && (record.big !== big || record.totalParts !== total)) {
         // The same file id started again in another mode or with another count: only a fresh start is consistent.
         if (record.sizes.size > 1 || !record.sizes.has(r.filePart)) fail('FILE_PARTS_INVALID');
+        // Then look again: a part of the new start may have begun the upload meanwhile.
         await this.store.dropUpload(record);
-        record = undefined;
+        continue;
       }
       // Checked before a new upload is made, so a refused first part leaves nothing behind.
       const problem = placePart(record ?? { big, totalParts: total, sizes: new Map() } as UploadRecord, r.filePart, size);
@@ -170,8 +171,7 @@ export class FileService {
         if ((await this.expireUploads(owner)) === 0) fail(over);
         continue;
       }
-      record ??= this.store.beginUpload(owner, r.fileId, big, total);
-      await this.store.writePart(record, r.filePart, r.bytes);
+      await this.store.writePart(record ?? this.store.beginUpload(owner, r.fileId, big, total), r.filePart, r.bytes);
       return true;
     }
   }
