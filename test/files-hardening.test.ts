@@ -140,7 +140,7 @@ for (const kind of ['memory', 'disk'] as const) {
   });
 }
 
-for (const kind of ['memory'] as const) {
+for (const kind of ['memory', 'disk'] as const) {
   test(`${kind} store: an upload restarted in big mode keeps the parts that arrive while its old start is dropped`, T, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'files-hardening-'));
     try {
@@ -158,6 +158,26 @@ for (const kind of ['memory'] as const) {
     }
   });
 }
+
+test('disk store: a file id used again right after its upload was sealed starts a new upload, the document keeps its data', T, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'files-hardening-'));
+  try {
+    const s = new FileService({ store: await DiskFileStore.open(dir), sweepIntervalMs: 0 });
+    await part(s, 'a', 8n, 0, 4 * KB);
+    const sealing = complete(s, 'a', 8n, 1);
+    // The seal has taken the upload off the table and is writing the document: the same id begins anew.
+    while (s.store.upload('a', 8n)) await new Promise((r) => setImmediate(r));
+    const again = part(s, 'a', 8n, 0, KB);
+    const doc = await sealing;
+    assert.equal(await again, true);
+    assert.deepEqual(Buffer.from(await s.store.readDocument(s.store.document(doc.id)!, 0, 4 * KB)), Buffer.from(seededBytes(1, 4 * KB)));
+    assert.deepEqual([...s.store.upload('a', 8n)!.sizes], [[0, KB]]);
+    assert.equal((await complete(s, 'a', 8n, 1)).size, BigInt(KB));
+    await s.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 // ---- disk store: crashes between steps, torn files
 

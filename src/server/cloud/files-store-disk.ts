@@ -20,6 +20,12 @@ export interface DiskFileStoreOptions {
 export class DiskFileStore implements FileStore {
   private readonly open = new UploadTable();
   private readonly documents = new Map<bigint, StoredDocument>();
+  /**
+   * Drops and seals still at work on an upload's files, by base name: a new upload of the same owner and
+   * file id uses the same paths, so it creates its files only after them (else they would remove or
+   * rename its files).
+   */
+  private readonly leaving = new Map<string, Promise<unknown>>();
 
   private constructor(private readonly dir: string) {}
 
@@ -125,7 +131,9 @@ export class DiskFileStore implements FileStore {
     this.open.set(record);
     const head = JSON.stringify({ owner, fileId: fileId.toString(), big, totalParts, updated: record.updated });
     // The first write waits for these (writes of one upload are chained after its creation).
+    const before = this.leaving.get(this.uploadBase(record));
     const created = (async () => {
+      await before;
       await writeFile(this.uploadPath(record, 'bin'), new Uint8Array(0));
       await writeFile(this.uploadPath(record, 'log'), head + '\n');
     })();
@@ -162,14 +170,32 @@ export class DiskFileStore implements FileStore {
     return readAt(this.uploadPath(record, 'bin'), part * SLOT + offset, length);
   }
 
-  async dropUpload(record: UploadRecord): Promise<void> {
-    this.open.delete(record);
-    await Promise.allSettled([(record as UploadRecord & { created?: Promise<void> }).created, ...record.writing]);
-    await rm(this.uploadPath(record, 'bin'), { force: true });
-    await rm(this.uploadPath(record, 'log'), { force: true });
+  /** Runs `work` on the record's files; a new upload of the same key waits for it (see `leaving`). */
+  private leave(record: UploadRecord, work: () => Promise<void>): Promise<void> {
+    const base = this.uploadBase(record);
+    const done = work();
+    const all = Promise.allSettled([this.leaving.get(base), done]);
+    this.leaving.set(base, all);
+    void all.then(() => {
+      if (this.leaving.get(base) === all) this.leaving.delete(base);
+    });
+    return done;
   }
 
-  async sealUpload(record: UploadRecord, document: StoredDocument): Promise<void> {
+  dropUpload(record: UploadRecord): Promise<void> {
+    this.open.delete(record);
+    return this.leave(record, async () => {
+      await Promise.allSettled([(record as UploadRecord & { created?: Promise<void> }).created, ...record.writing]);
+      await rm(this.uploadPath(record, 'bin'), { force: true });
+      await rm(this.uploadPath(record, 'log'), { force: true });
+    });
+  }
+
+  sealUpload(record: UploadRecord, document: StoredDocument): Promise<void> {
+    return this.leave(record, () => this.seal(record, document));
+  }
+
+  private async seal(record: UploadRecord, document: StoredDocument): Promise<void> {
     await Promise.allSettled([...record.writing]);
     this.open.delete(record);
     // Crash-safe order: the .json (whole, by rename) names the upload, so open() can finish the rename of
