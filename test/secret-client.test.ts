@@ -263,6 +263,18 @@ test('SecretChats: a repeated updateEncryption is harmless (requested, accepted,
   await assert.rejects(m2.accept(5));
 });
 
+test('SecretChats: ciphertexts of a chat it is not opening (accepted on another device, or unknown) are not kept', () => {
+  const m = new SecretChats({ invoke: async () => true, ordered: true });
+  const requested = { _: 'encryptedChatRequested', id: 5, accessHash: 1n, date: 1, adminId: 2n, participantId: 3n, gA: new Uint8Array(256).fill(7) };
+  m.handleUpdate({ _: 'updateEncryption', chat: requested, date: 1 });
+  for (const chatId of [5, 77]) {
+    for (let i = 0; i < 3; i++) {
+      m.handleUpdate({ _: 'updateNewEncryptedMessage', qts: 0, message: { _: 'encryptedMessage', randomId: BigInt(i), chatId, date: 1, bytes: new Uint8Array(1024), file: { _: 'encryptedFileEmpty' } } });
+    }
+  }
+  assert.deepEqual(m.exportState().early, []);
+});
+
 test('SecretChat.exportState / restore: a pending re-key and messages held behind a gap carry over', () => {
   const relay = new Relay();
   relay.a.chat.start();

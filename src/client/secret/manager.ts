@@ -481,7 +481,11 @@ export class SecretChats {
     if (this.discarded.has(m.chatId)) return;
     const chat = this.chats.get(m.chatId);
     if (!chat) {
-      // Before our side finished opening the chat (the peer may write right after accepting): kept, bounded.
+      // Before our side finished opening the chat (the peer may write right after accepting, or
+      // getDifference may bring the messages before the chat's updateEncryption): kept, bounded. Only for a
+      // chat we are opening: a chat accepted on another device (or unknown) can never be read here, and
+      // would fill this state (saved with the session) with up to 10,000 ciphertexts per chat.
+      if (!this.pending.has(m.chatId) && !this.accepting.has(m.chatId)) return;
       const list = this.early.get(m.chatId) ?? [];
       if (list.length < 10_000) list.push(m);
       this.early.set(m.chatId, list);
