@@ -238,6 +238,12 @@ test('relay: a user cannot pile up secret-chat requests in another user\'s updat
   await assert.rejects(request(a, c), (e: RpcError) => e.text === 'ENCRYPTION_REQUESTS_TOO_MUCH');
 });
 
+test('cloud store: answered secret sends are kept for repeats up to maxAnsweredSends, the oldest dropped first', () => {
+  const store = new MemoryCloudStore({ maxAnsweredSends: 2 });
+  for (const key of ['1:1:1', '1:1:2', '1:1:3']) store.putEncryptedSend(key, { _: 'messages.sentEncryptedMessage', date: 1 } as never);
+  assert.deepEqual(['1:1:1', '1:1:2', '1:1:3'].map((k) => store.encryptedSend(k) !== undefined), [false, true, true]);
+});
+
 test('SecretChats: a repeated updateEncryption is harmless (requested, accepted, discarded)', async () => {
   const calls: string[] = [];
   const m = new SecretChats({ invoke: async (r) => (calls.push(r._), true), ordered: true });

@@ -34,6 +34,8 @@ export type StoreRecord =
 export interface MemoryCloudStoreOptions {
   /** Most updates kept per user for getDifference; older ones make it answer differenceTooLong (default 100 000). */
   maxLoggedUpdates?: number;
+  /** Answers to sendEncrypted* kept so a repeated send is answered once (default 100 000, the latest). */
+  maxAnsweredSends?: number;
 }
 
 interface Box {
@@ -66,9 +68,11 @@ export class MemoryCloudStore implements CloudStore {
   private readonly esends = new Map<string, TlObject>();
   private lastUserId = 0;
   private readonly maxLog: number;
+  private readonly maxSends: number;
 
   constructor(options: MemoryCloudStoreOptions = {}) {
     this.maxLog = options.maxLoggedUpdates ?? 100_000;
+    this.maxSends = options.maxAnsweredSends ?? 100_000;
   }
 
   transaction<T>(fn: () => T): T {
@@ -173,6 +177,9 @@ export class MemoryCloudStore implements CloudStore {
         return;
       case 'esend':
         this.esends.set(r.key, r.answer);
+        // A repeat comes soon after its send (a lost answer): the oldest answers go (one per secret message
+        // ever sent would grow without bound).
+        if (this.esends.size > this.maxSends) this.esends.delete(this.esends.keys().next().value!);
         return;
     }
   }
