@@ -2,6 +2,7 @@
 // Writes go to a temporary file renamed over the old one, so a crash never leaves half a file; the file
 // is created with mode 0600 (it holds auth keys).
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { fromJson, toJson } from '../../tl/json.ts';
 import type { SecretChatsState } from '../secret/manager.ts';
 import type { Storage, StoredSession } from './storage.ts';
 
@@ -14,29 +15,8 @@ interface Entry {
   userId?: string;
   updatesState?: { pts: number; qts: number; date: number; seq: number };
   peers?: Array<[id: string, accessHash: string, username?: string]>;
-  /** TelegramClient's secret chats (bigint as {"$n": "…"}, bytes as {"$b": "<base64>"}). */
-  secretChats?: unknown;
-}
-
-/** bigint and Uint8Array into JSON-safe values (and back), for the secret chats' state. */
-function jsonSafe(v: unknown): unknown {
-  if (typeof v === 'bigint') return { $n: v.toString() };
-  if (v instanceof Uint8Array) return { $b: Buffer.from(v.buffer, v.byteOffset, v.length).toString('base64') };
-  if (Array.isArray(v)) return v.map(jsonSafe);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, jsonSafe(x)]));
-  return v;
-}
-
-function fromJsonSafe(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(fromJsonSafe);
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    const keys = Object.keys(o);
-    if (keys.length === 1 && typeof o.$n === 'string') return BigInt(o.$n);
-    if (keys.length === 1 && typeof o.$b === 'string') return new Uint8Array(Buffer.from(o.$b, 'base64'));
-    return Object.fromEntries(keys.map((k) => [k, fromJsonSafe(o[k])]));
-  }
-  return v;
+  /** TelegramClient's secret chats (in the file: bigint as {"$n": "…"}, bytes as {"$b": "<base64>"}). */
+  secretChats?: SecretChatsState;
 }
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -51,7 +31,7 @@ export class FileStorage implements Storage {
   private async entries(): Promise<Record<string, Entry>> {
     if (!this.cache) {
       try {
-        this.cache = JSON.parse(await readFile(this.path, 'utf8')) as Record<string, Entry>;
+        this.cache = fromJson(await readFile(this.path, 'utf8')) as Record<string, Entry>;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         this.cache = {};
@@ -69,7 +49,7 @@ export class FileStorage implements Storage {
     if (e.userId !== undefined) session.userId = BigInt(e.userId);
     if (e.updatesState) session.updatesState = { ...e.updatesState };
     if (e.peers) session.peers = e.peers.map(([id, accessHash, username]) => (username === undefined ? { id: BigInt(id), accessHash: BigInt(accessHash) } : { id: BigInt(id), accessHash: BigInt(accessHash), username }));
-    if (e.secretChats !== undefined) session.secretChats = fromJsonSafe(e.secretChats) as SecretChatsState;
+    if (e.secretChats !== undefined) session.secretChats = structuredClone(e.secretChats);
     return session;
   }
 
@@ -78,7 +58,7 @@ export class FileStorage implements Storage {
     if (s.userId !== undefined) e.userId = s.userId.toString();
     if (s.updatesState) e.updatesState = { ...s.updatesState };
     if (s.peers) e.peers = s.peers.map((p) => (p.username === undefined ? [p.id.toString(), p.accessHash.toString()] : [p.id.toString(), p.accessHash.toString(), p.username]));
-    if (s.secretChats) e.secretChats = jsonSafe(s.secretChats);
+    if (s.secretChats) e.secretChats = structuredClone(s.secretChats);
     (await this.entries())[name] = e;
     await this.save();
   }
@@ -93,7 +73,7 @@ export class FileStorage implements Storage {
     // the chain goes on from it (else every later save would fail with the same error).
     const write = this.writing.then(async () => {
       const tmp = `${this.path}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(this.cache, null, 2), { mode: 0o600 });
+      await writeFile(tmp, toJson(this.cache, 2), { mode: 0o600 });
       await rename(tmp, this.path);
     });
     this.writing = write.catch(() => undefined);

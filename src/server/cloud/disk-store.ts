@@ -8,7 +8,7 @@
 // The journal only grows (no compaction yet): every message, edit and update is kept in it.
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromJson, toJson } from './json.ts';
+import { fromJson, toJson } from '../../tl/json.ts';
 import { MemoryCloudStore, type MemoryCloudStoreOptions, type StoreRecord } from './memory-store.ts';
 
 export class DiskCloudStore extends MemoryCloudStore {

@@ -9,7 +9,7 @@ import { RpcError } from '../../errors.ts';
 import type { TlObject } from '../../tl/generated/types.ts';
 import type { MethodContext, MethodHandler } from '../methods.ts';
 import type { Cloud } from './cloud.ts';
-import { toJson } from './json.ts';
+import { toJson } from '../../tl/json.ts';
 import type { StoredMessage } from './store.ts';
 import { messageView, peerUser, resolvePeer } from './views.ts';
 

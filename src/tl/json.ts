@@ -1,11 +1,12 @@
-// JSON for store records: bigint as {"$n":"…"}, Uint8Array as {"$b":"<base64>"} (TL model objects carry
-// both: ids and access hashes are longs, file references are bytes).
-export function toJson(value: unknown): string {
+// JSON for TL model values: bigint as {"$n":"…"}, Uint8Array as {"$b":"<base64>"} (ids and access hashes
+// are longs, file references and keys are bytes). The server's cloud journal and the client's FileStorage
+// (secret chats' state) both write it. Node only (Buffer), as they are.
+export function toJson(value: unknown, space?: number): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === 'bigint') return { $n: v.toString() };
     if (v instanceof Uint8Array) return { $b: Buffer.from(v.buffer, v.byteOffset, v.length).toString('base64') };
     return v;
-  });
+  }, space);
 }
 
 export function fromJson(text: string): unknown {
