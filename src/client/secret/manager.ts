@@ -15,7 +15,7 @@
 // waiting on either side, the DH config); `onChange` says when it changed (TelegramClient saves it with
 // the session, next to the auth key).
 import { SecurityError } from '../../errors.ts';
-import { bigintFromBytes } from '../../crypto/bytes.ts';
+import { bigintFromBytes, concatBytes } from '../../crypto/bytes.ts';
 import { checkSecretDhConfig, createDhHalf, secretDhKey, secretKey, type DhHalf, type DhParams } from '../../crypto/secret/index.ts';
 import type { TlRequest } from '../../tl/generated/types.ts';
 import { SecretChat, type SecretChatOptions, type SecretChatState } from './secret-chat.ts';
@@ -159,22 +159,14 @@ export class SecretChats {
   private async getFile(location: { _: 'inputEncryptedFileLocation'; id: bigint; accessHash: bigint }): Promise<Uint8Array> {
     const part = 1 << 20;
     const chunks: Uint8Array[] = [];
-    let total = 0;
     for (let offset = 0; ; offset += part) {
       const r = (await this.options.invoke({ _: 'upload.getFile', location, offset: BigInt(offset), limit: part } as TlRequest)) as AnyObject;
       if (r._ !== 'upload.file') throw new SecurityError('file', `upload.getFile answered ${r._}`);
       const bytes = r.bytes as Uint8Array;
       chunks.push(bytes);
-      total += bytes.length;
       if (bytes.length < part) break;
     }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return concatBytes(...chunks);
   }
 
   /**
