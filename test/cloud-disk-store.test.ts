@@ -1,7 +1,7 @@
 // The cloud's disk journal (DiskCloudStore): a torn tail is cut off, but a damaged record with records
 // after it stops the store from opening (instead of silently dropping everything after the damage).
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -45,5 +45,11 @@ test('a damaged record in the middle refuses to open and leaves the journal as i
     writeFileSync(log, damaged);
     assert.throws(() => new DiskCloudStore(dir), /cloud\.log: the record at byte \d+ is unreadable and records follow it/);
     assert.equal(readFileSync(log, 'utf8'), damaged);
+  });
+});
+
+test('the journal (it holds auth keys) is readable by the server user only', () => {
+  withStore((_dir, log) => {
+    assert.equal(statSync(log).mode & 0o777, 0o600);
   });
 });

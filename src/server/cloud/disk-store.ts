@@ -22,14 +22,15 @@ export class DiskCloudStore extends MemoryCloudStore {
 
   constructor(readonly dir: string, options: MemoryCloudStoreOptions = {}) {
     super(options);
-    mkdirSync(dir, { recursive: true });
+    // The journal holds auth keys: only the server's user may read it (as the RSA key file).
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.path = join(dir, 'cloud.log');
     if (existsSync(this.path)) {
       const bytes = readFileSync(this.path);
       this.size = this.replay(bytes);
       if (this.size < bytes.length) truncateSync(this.path, this.size); // a torn tail
     }
-    this.fd = openSync(this.path, 'a');
+    this.fd = openSync(this.path, 'a', 0o600);
   }
 
   /** Applies every complete line; returns the byte length of the good prefix. */
