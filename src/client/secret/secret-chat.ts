@@ -421,7 +421,9 @@ export class SecretChat {
     const data = encryptSecretMessage(this.current.k, serializeSecret(sent.layer), this.xSend);
     this.current.uses++;
     this.current.encrypted++;
-    const out: SecretOutgoing = { chatId: this.id, randomId: sent.randomId, data, service: sent.service, resend };
+    // A resend goes out with a fresh outer random_id: the server answers a repeated random_id from its
+    // cache without relaying it (that is what random_id is for), so the peer would never get the resend.
+    const out: SecretOutgoing = { chatId: this.id, randomId: resend ? randomLong() : sent.randomId, data, service: sent.service, resend };
     if (sent.file !== undefined) out.file = sent.file;
     this.sendOut(out);
   }
