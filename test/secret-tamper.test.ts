@@ -22,7 +22,7 @@ import type { TlObject, TlRequest } from '../src/tl/generated/types.ts';
 import { serverKey } from './helpers/exchange.ts';
 import { nextPhone, until } from './helpers/cloud.ts';
 
-interface SendRequest { _: 'messages.sendEncrypted' | 'messages.sendEncryptedService'; peer: { _: 'inputEncryptedChat'; chatId: number; accessHash: bigint }; randomId: bigint; data: Uint8Array }
+interface SendRequest { _: 'messages.sendEncrypted' | 'messages.sendEncryptedService' | 'messages.sendEncryptedFile'; peer: { _: 'inputEncryptedChat'; chatId: number; accessHash: bigint }; randomId: bigint; data: Uint8Array }
 
 /** Wraps the relay's send methods: every ciphertext it relays passes `tamper` (by default untouched). */
 class TamperingRelay {
@@ -36,7 +36,7 @@ class TamperingRelay {
 
   methods(): Record<string, MethodHandler> {
     const m: Record<string, MethodHandler> = {};
-    for (const name of ['messages.sendEncrypted', 'messages.sendEncryptedService'] as const) {
+    for (const name of ['messages.sendEncrypted', 'messages.sendEncryptedService', 'messages.sendEncryptedFile'] as const) {
       m[name] = (r: TlRequest, ctx: MethodContext): ReturnType<MethodHandler> => {
         const req = r as unknown as SendRequest;
         this.last.set(ctx.authKeyId, { ctx, peer: req.peer });
@@ -153,18 +153,39 @@ test('tampering on the server relay path: flipped bit, replay, seq_no from the f
     assert.equal(chatB.counters.held, 0);
     await expectConverse('after-flip');
 
+    // 1b. The same for a message with an encrypted file: its resend names the file already relayed.
+    relay.tamper = (r, ctx) => {
+      if (ctx.authKeyId !== alice.authKeyId || r._ !== 'messages.sendEncryptedFile') return r.data;
+      relay.tamper = undefined;
+      const t = r.data.slice();
+      t[40] ^= 0x01;
+      return t;
+    };
+    const fileBytes = new Uint8Array(70_000).map((_, i) => (i * 131 + 7) & 0xff);
+    await alice.tg.secretChats.sendFile(id, fileBytes, { fileName: 'f.bin', caption: 'file' });
+    alice.tg.secretChats.send(id, 'after file');
+    expected.a.push('', 'after file');
+    sent.a += 2;
+    await until(() => texts(bob).length === sent.a, 10_000, 'the flipped file message re-requested and delivered');
+    assert.deepEqual(checks(bob), ['msg_key', 'msg_key']);
+    assert.deepEqual(texts(bob), expected.a);
+    const fileEvent = bob.events.filter((e) => e.type === 'message').at(-2);
+    assert.ok(fileEvent?.type === 'message' && fileEvent.file);
+    assert.deepEqual(await bob.tg.secretChats.downloadFile(fileEvent), fileBytes);
+    await expectConverse('after-file-flip');
+
     // 2. A delivered ciphertext relayed again (a fresh outer random_id: the server's own dedup does not see it).
     const last = fromAlice().at(-1)!;
     await relay.inject(alice.authKeyId, last.data);
-    await until(() => checks(bob).length === 2, 5000, 'replay reported');
-    assert.equal(checks(bob)[1], 'duplicate');
+    await until(() => checks(bob).length === 3, 5000, 'replay reported');
+    assert.equal(checks(bob)[2], 'duplicate');
     await expectConverse('after-replay');
 
     // 3. A correctly encrypted message of alice whose out_seq_no is far ahead (beyond maxGap, default 1000).
     const key = chatA.exportState().current.key;
     await relay.inject(alice.authKeyId, craft(chatA, key, 'from the future', { out: chatA.counters.out + 5000 }));
-    await until(() => checks(bob).length === 3, 5000, 'future seq_no reported');
-    assert.equal(checks(bob)[2], 'out_seq_no');
+    await until(() => checks(bob).length === 4, 5000, 'future seq_no reported');
+    assert.equal(checks(bob)[3], 'out_seq_no');
     assert.equal(chatB.counters.held, 0, 'nothing held behind a gap');
     await expectConverse('after-future');
 
@@ -182,7 +203,7 @@ test('tampering on the server relay path: flipped bit, replay, seq_no from the f
     sent.a += 2;
     await until(() => texts(bob).length === sent.a, 10_000, 'the swallowed message re-requested and delivered');
     assert.deepEqual(texts(bob), expected.a);
-    assert.equal(checks(bob).length, 3);
+    assert.equal(checks(bob).length, 4);
     await expectConverse('after-swallow');
 
     // 4. Re-key; afterwards a ciphertext captured under the old key, and a new message under the old key.
@@ -195,12 +216,12 @@ test('tampering on the server relay path: flipped bit, replay, seq_no from the f
     await until(() => !chatA.counters.oldKeyKept && !chatB.counters.oldKeyKept, 5000, 'old key dropped');
     await relay.inject(alice.authKeyId, oldCaptured);
     await relay.inject(alice.authKeyId, craft(chatA, oldKey, 'under the old key'));
-    await until(() => checks(bob).length === 5, 5000, 'old-key messages reported');
-    assert.deepEqual(checks(bob).slice(3), ['key_fingerprint', 'key_fingerprint']);
+    await until(() => checks(bob).length === 6, 5000, 'old-key messages reported');
+    assert.deepEqual(checks(bob).slice(4), ['key_fingerprint', 'key_fingerprint']);
     await expectConverse('after-old-key');
 
     // Everything: each refusal a SecurityError event, nothing delivered twice or altered, no errors at alice.
-    assert.deepEqual(checks(bob), ['msg_key', 'duplicate', 'out_seq_no', 'key_fingerprint', 'key_fingerprint']);
+    assert.deepEqual(checks(bob), ['msg_key', 'msg_key', 'duplicate', 'out_seq_no', 'key_fingerprint', 'key_fingerprint']);
     for (const e of bob.events) if (e.type === 'error') assert.ok(e.error instanceof SecurityError && e.chatId === id);
     assert.deepEqual(checks(alice), []);
     assert.ok(!texts(bob).includes('from the future') && !texts(bob).includes('under the old key'));

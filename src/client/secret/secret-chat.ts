@@ -358,6 +358,19 @@ export class SecretChat {
     return decryptSecretFile(encrypted, { key: media.key, iv: media.iv }, Number(media.size), event.file.keyFingerprint);
   }
 
+  /**
+   * The relay answered a file message with its EncryptedFile: a resend of that message must name it
+   * (`file`, e.g. inputEncryptedFile), since the upload it was sent with is consumed.
+   */
+  fileSent(randomId: bigint, file: unknown): void {
+    for (const sent of this.history.values()) {
+      if (sent.randomId === randomId && sent.file !== undefined) {
+        sent.file = file;
+        return;
+      }
+    }
+  }
+
   setTtl(seconds: number): void {
     this.ttl = seconds;
     this.sendAction({ _: 'decryptedMessageActionSetMessageTTL', ttlSeconds: seconds });
