@@ -330,7 +330,13 @@ export class SecretChats {
     this.changed(); // the chat's counters moved
     const prev = this.sendQueues.get(out.chatId) ?? Promise.resolve();
     const next = prev.then(() => this.options.invoke(req)).then(
-      () => undefined,
+      (answer) => {
+        // A resend of this message names the file the relay now has (its upload is consumed).
+        const file = (answer as AnyObject | undefined)?.file as AnyObject | undefined;
+        if (out.file === undefined || out.resend || file?._ !== 'encryptedFile') return;
+        this.chats.get(out.chatId)?.fileSent(out.randomId, { _: 'inputEncryptedFile', id: file.id, accessHash: file.accessHash });
+        this.changed();
+      },
       (e: unknown) => this.emit({ type: 'error', chatId: out.chatId, error: e as SecurityError }),
     );
     this.sendQueues.set(out.chatId, next);

@@ -358,6 +358,19 @@ export class SecretChat {
     return decryptSecretFile(encrypted, { key: media.key, iv: media.iv }, Number(media.size), event.file.keyFingerprint);
   }
 
+  /**
+   * The relay answered a file message with its EncryptedFile: a resend of that message must name it
+   * (`file`, e.g. inputEncryptedFile), since the upload it was sent with is consumed.
+   */
+  fileSent(randomId: bigint, file: unknown): void {
+    for (const sent of this.history.values()) {
+      if (sent.randomId === randomId && sent.file !== undefined) {
+        sent.file = file;
+        return;
+      }
+    }
+  }
+
   setTtl(seconds: number): void {
     this.ttl = seconds;
     this.sendAction({ _: 'decryptedMessageActionSetMessageTTL', ttlSeconds: seconds });
@@ -421,7 +434,9 @@ export class SecretChat {
     const data = encryptSecretMessage(this.current.k, serializeSecret(sent.layer), this.xSend);
     this.current.uses++;
     this.current.encrypted++;
-    const out: SecretOutgoing = { chatId: this.id, randomId: sent.randomId, data, service: sent.service, resend };
+    // A resend goes out with a fresh outer random_id: the server answers a repeated random_id from its
+    // cache without relaying it (that is what random_id is for), so the peer would never get the resend.
+    const out: SecretOutgoing = { chatId: this.id, randomId: resend ? randomLong() : sent.randomId, data, service: sent.service, resend };
     if (sent.file !== undefined) out.file = sent.file;
     this.sendOut(out);
   }

@@ -7,7 +7,10 @@ import type { Secret } from '../../tl/secret.ts';
 /** A ciphertext to hand to messages.sendEncrypted (service: sendEncryptedService; file: sendEncryptedFile). */
 export interface SecretOutgoing {
   chatId: number;
-  /** The random_id of the message, also the outer random_id of the send call. */
+  /**
+   * The outer random_id of the send call: the message's own random_id, or a fresh one for a resend
+   * (decryptedMessageActionResend), which the server must relay as a new send.
+   */
   randomId: bigint;
   /** key_fingerprint + msg_key + encrypted decryptedMessageLayer. */
   data: Uint8Array;

@@ -12,7 +12,8 @@
 //   messages.sendEncrypted / sendEncryptedService / sendEncryptedFile
 //                              → updateNewEncryptedMessage with the peer's next qts (logged for getDifference)
 //   messages.receivedQueue, readEncryptedHistory, setEncryptedTyping
-//   upload.getFile on inputEncryptedFileLocation (when a file backend is given), delegating the bytes
+//   upload.getFile on inputEncryptedFileLocation (when a file backend is given), delegating the bytes;
+//   sendEncryptedFile with inputEncryptedFile names a file relayed before (a resend)
 //
 // Checks the server can make: g_a/g_b in range (the same bounds the clients check), the chat, its
 // access_hash and membership, ciphertext framing (24-byte header + a positive multiple of 16, at most
@@ -225,13 +226,20 @@ export class SecretRelay {
   private async fileOf(file: Req<'messages.sendEncryptedFile'>['file'], ctx: MethodContext): Promise<TlObject> {
     const files = this.options.files;
     if (!files) return fail('FILE_EMTPY');
+    const { store, dcId } = this.cloudOf();
+    if (file._ === 'inputEncryptedFile') {
+      // A file relayed before, sent again (a client serving decryptedMessageActionResend).
+      const known = store.encryptedFile(file.id);
+      if (!known || known.accessHash !== file.accessHash || known.size === undefined || known.keyFingerprint === undefined) return fail('FILE_EMTPY');
+      return { _: 'encryptedFile', id: known.id, accessHash: known.accessHash, size: known.size, dcId, keyFingerprint: known.keyFingerprint } as TlObject;
+    }
     let input: TypeInputFile;
     if (file._ === 'inputEncryptedFileUploaded') input = { _: 'inputFile', id: file.id, parts: file.parts, name: '', md5Checksum: file.md5Checksum };
     else if (file._ === 'inputEncryptedFileBigUploaded') input = { _: 'inputFileBig', id: file.id, parts: file.parts, name: '' };
     else return fail('FILE_EMTPY');
     const owner = (this.options.fileOwner ?? ((c: MethodContext) => c.authKeyId))(ctx);
     const doc = await files.documentFrom(owner, input, { mimeType: 'application/octet-stream', attributes: [], date: ctx.now });
-    this.cloudOf().store.putEncryptedFile({ id: doc.id, accessHash: doc.accessHash, fileReference: doc.fileReference });
-    return { _: 'encryptedFile', id: doc.id, accessHash: doc.accessHash, size: BigInt(doc.size), dcId: this.cloudOf().dcId, keyFingerprint: file.keyFingerprint } as TlObject;
+    store.putEncryptedFile({ id: doc.id, accessHash: doc.accessHash, fileReference: doc.fileReference, size: BigInt(doc.size), keyFingerprint: file.keyFingerprint });
+    return { _: 'encryptedFile', id: doc.id, accessHash: doc.accessHash, size: BigInt(doc.size), dcId, keyFingerprint: file.keyFingerprint } as TlObject;
   }
 }

@@ -104,6 +104,9 @@ export interface StoredEncryptedFile {
   id: bigint;
   accessHash: bigint;
   fileReference: Uint8Array;
+  /** What the EncryptedFile said, for sending the file again by inputEncryptedFile (absent in older data). */
+  size?: bigint;
+  keyFingerprint?: number;
 }
 
 /** A permanent server auth key (the server forgets keys on restart unless they are stored). */
