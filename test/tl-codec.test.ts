@@ -174,6 +174,26 @@ test('byte fields of a result never alias the input (deserialize, deserializeRes
   assert.deepStrictEqual(res, o);
 });
 
+test('deserialize(…, { ownsBuffer }): a byte field of at least half the buffer stays a view, smaller ones are copied', () => {
+  // A file part (the bytes are most of the message): a view of the caller's fresh buffer, not a copy.
+  const part = { _: 'upload.saveBigFilePart', fileId: 7n, filePart: 1, fileTotalParts: 3, bytes: new Uint8Array(4096).fill(9) };
+  const whole = serialize(part as never).slice(); // a buffer of its own, as openPacket's body is
+  const back = deserialize(whole, { ownsBuffer: true }) as typeof part;
+  assert.deepStrictEqual(back, part);
+  assert.equal(back.bytes.buffer, whole.buffer);
+  // Without the option: a copy, as always.
+  assert.notEqual((deserialize(whole) as typeof part).bytes.buffer, whole.buffer);
+  // A small field in a big buffer (a container item's view, or padding around it) is copied: keeping it must
+  // not keep the whole buffer alive.
+  const small = { ...part, bytes: new Uint8Array(1024).fill(3) };
+  const one = serialize(small as never);
+  const big = new Uint8Array(one.length * 4);
+  big.set(one);
+  const smallBack = deserialize(big.subarray(0, one.length), { ownsBuffer: true }) as typeof small;
+  assert.deepStrictEqual(smallBack, small);
+  assert.notEqual(smallBack.bytes.buffer, big.buffer);
+});
+
 test('gzip_packed is inflated transparently and its output is bounded', () => {
   const inner = serialize(messagesSample());
   const packed = serialize({ _: 'gzip_packed', packedData: gzip(inner) });

@@ -395,7 +395,8 @@ export class SessionManager {
       // invokeWithLayer(N, query): the query, and this session from now on, speak layer N.
       if (bodyId(plain) === INVOKE_WITH_LAYER && plain.length >= 8) session.setLayer(new TlReader(plain, 4).int());
       const codec = session.codec;
-      object = (codec ? codec.deserialize(plain) : deserialize(plain)) as TlObject | TlRequest;
+      // The packet body is openPacket's own copy (and gunzip's output is fresh): a file part's bytes may stay a view of it.
+      object = (codec ? codec.deserialize(plain) : deserialize(plain, { ownsBuffer: true })) as TlObject | TlRequest;
     } catch (error) {
       // Not something we can read: an unknown method, or garbage.
       const text = error instanceof TlError && /unknown constructor/.test(error.message) ? 'INPUT_METHOD_INVALID' : 'INPUT_REQUEST_INVALID';

@@ -75,11 +75,16 @@ export function serializeInto(obj: TlSerializable, target: Uint8Array<ArrayBuffe
   return w.pos - offset;
 }
 
-/** Reads one boxed object or method; TlError on malformed input or trailing bytes. */
-export function deserialize(bytes: Uint8Array): unknown {
+/**
+ * Reads one boxed object or method; TlError on malformed input or trailing bytes. `ownsBuffer`: the input's
+ * whole ArrayBuffer is the caller's to give away (see TlReader.ownsBuffer): a byte field that is most of it
+ * is not copied.
+ */
+export function deserialize(bytes: Uint8Array, options?: { ownsBuffer?: boolean }): unknown {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
   const r = new TlReader(bytes);
   r.copyBytes = true;
+  r.ownsBuffer = options?.ownsBuffer === true;
   const v = readObject(r);
   if (r.pos !== r.end) r.fail(`${r.end - r.pos} trailing bytes after the object`);
   return v;

@@ -30,6 +30,12 @@ export class TlReader {
   /** When set, bytes()/int128()/int256()/raw() return copies instead of subarrays of the input. */
   copyBytes = false;
   /**
+   * Set when the input's whole ArrayBuffer belongs to this read's result (a fresh copy nothing else writes):
+   * then, even under copyBytes, a bytes field covering at least half of that buffer is returned as a
+   * subarray — keeping it alive keeps at most as much again alive, and a 512 KiB file part is not copied.
+   */
+  ownsBuffer = false;
+  /**
    * Bytes that gzip_packed objects may still inflate to during this read. One budget for the whole
    * read (siblings and nested packings draw from it), so a message cannot multiply the per-object limit.
    */
@@ -144,7 +150,8 @@ export class TlReader {
   bytes(): Uint8Array {
     const start = this.lengthPrefixed('bytes');
     const end = start + this.last;
-    return this.copyBytes ? this.data.slice(start, end) : this.data.subarray(start, end);
+    if (this.copyBytes && !(this.ownsBuffer && this.last * 2 >= this.data.buffer.byteLength)) return this.data.slice(start, end);
+    return this.data.subarray(start, end);
   }
 
   /** A bytes field, always a subarray of the input (for data used at once, whatever copyBytes says). */
