@@ -10,7 +10,7 @@ const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 let page: PageServer | undefined;
 let browser: Browser | undefined;
 
-test('page: auth key over WebSocket, help.getConfig, ping, help.getNearestDc, TelegramClient message and file in Chromium', async () => {
+test('page: auth key over WebSocket, help.getConfig, ping, help.getNearestDc, TelegramClient message and file, a secret chat in Chromium', async () => {
   page = await startPageServer();
   browser = await chromium.launch({
     executablePath, timeout: 30_000,
@@ -33,6 +33,7 @@ test('page: auth key over WebSocket, help.getConfig, ping, help.getNearestDc, Te
   equal(rows['help.getNearestDc'], 'thisDc 2', 'help.getNearestDc');
   equal(rows['TelegramClient message'], 'received live: hello from the browser', 'TelegramClient message in the browser');
   equal(rows['TelegramClient file'], '300000 bytes, sha256 matches', 'TelegramClient file in the browser');
+  equal(rows['secret chat'], 'secret hello; file decrypts; fingerprints equal', 'secret chat in the browser');
   ok(/^created in \d+ ms$/.test(rows['auth key']), 'auth key row');
 }, 90_000);
 

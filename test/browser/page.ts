@@ -58,6 +58,17 @@ try {
   for (const c of chunks) (got.set(c, at), (at += c.length));
   const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   show('TelegramClient file', `${got.length} bytes, sha256 ${hexOf(sha256(got)) === hexOf(sha256(data)) ? 'matches' : 'DIFFERS'}`);
+  // A secret chat in the page: Bob accepts, a message and a small encrypted file arrive and decrypt.
+  const secretFile = new Uint8Array(100_000).map((_, i) => (i * 131) >>> 1);
+  const secretGot = new Promise<string>((resolve, reject) => bob.secretChats.on((e) => {
+    if (e.type === 'requested') void bob.secretChats.accept(e.chatId).catch(reject);
+    if (e.type === 'message' && e.file) {
+      bob.secretChats.downloadFile(e).then((plain) => resolve(`${(e.message as { media?: { caption?: string } }).media?.caption}; file ${hexOf(sha256(plain)) === hexOf(sha256(secretFile)) ? 'decrypts' : 'DIFFERS'}`), reject);
+    }
+  }));
+  const chat = await alice.secretChats.request(toBob);
+  await alice.secretChats.sendFile(chat.id, secretFile, { fileName: 's.bin', caption: 'secret hello' });
+  show('secret chat', `${await secretGot}; fingerprints ${chat.keyFingerprint === bob.secretChats.chat(chat.id).keyFingerprint ? 'equal' : 'DIFFER'}`);
   await Promise.all([alice.close(), bob.close()]);
   status('ok');
 } catch (error) {
