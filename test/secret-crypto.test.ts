@@ -2,6 +2,7 @@
 // reference (both directions), every receipt check, DH key agreement and its range checks, file
 // encryption and its fingerprint, MD5 against node:crypto.
 import { test } from 'node:test';
+import { Md5 } from '../src/crypto/md5.ts';
 import assert from 'node:assert/strict';
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import { seededBytes } from './helpers/random.ts';
@@ -172,6 +173,18 @@ test('md5 equals node:crypto (RFC 1321 suite and edge lengths); key visualizatio
     const b = seededBytes(n, n);
     assert.deepEqual(md5(b), new Uint8Array(createHash('md5').update(b).digest()), `length ${n}`);
   }
+  // Incremental (Md5, as uploads hash their parts): random splits give the one-shot digest.
+  for (const n of [0, 63, 64, 65, 1000, 300_000]) {
+    const b = seededBytes(n + 1, n);
+    const h = new Md5();
+    for (let at = 0; at < n; ) {
+      const step = Math.min(n - at, 1 + ((at * 7919) % 700));
+      h.update(b.subarray(at, at + step));
+      at += step;
+    }
+    assert.deepEqual(h.digest(), new Uint8Array(createHash('md5').update(b).digest()), `split ${n}`);
+  }
+  assert.throws(() => new Md5().update(new Uint8Array(1)).update('x' as never), TypeError);
   const v = keyVisualization(KEY);
   assert.equal(v.length, 36);
   assert.deepEqual(v.subarray(0, 16), new Uint8Array(createHash('sha1').update(KEY).digest()).subarray(0, 16));

@@ -9,7 +9,7 @@ import { SecretRelay } from '../src/server/cloud/secret.ts';
 import { FileService } from '../src/server/cloud/files.ts';
 import { SecretChats, type SecretChatsEvent } from '../src/client/secret/manager.ts';
 import type { MtprotoServer } from '../src/server/mtproto-server.ts';
-import { md5 } from '../src/crypto/secret/md5.ts';
+import { md5 } from '../src/crypto/md5.ts';
 import { serialize } from '../src/tl/codec.ts';
 import type { TlObject } from '../src/tl/generated/types.ts';
 import type { MethodHandler } from '../src/server/methods.ts';

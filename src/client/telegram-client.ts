@@ -21,7 +21,7 @@
 //   files go through the transfer pool, and its state (keys, seq numbers) is saved with the session in
 //   the same Storage entry as the auth key and the updates state, so a restarted client goes on.
 import { concatBytes } from '../crypto/bytes.ts';
-import { md5 } from '../crypto/secret/md5.ts';
+import { md5 } from '../crypto/md5.ts';
 import { hex } from '../session/exchange/shared.ts';
 import { CallError, RpcError } from '../errors.ts';
 import type {

@@ -8,6 +8,8 @@
 //   times out is sent again on another connection (TransferPool.invokeRetrying).
 // - Resumable: `state` (JSON-friendly) lists the parts the server has; after an UploadError (failed or
 //   aborted) pass it as `resume` with the same source and only the missing parts are sent.
+import { Md5 } from '../../crypto/md5.ts';
+import { hex } from '../../session/exchange/shared.ts';
 import type { TypeInputFile } from '../../tl/generated/types.ts';
 import { UploadError } from './errors.ts';
 import type { TransferPool } from './pool.ts';
@@ -37,7 +39,7 @@ export interface UploadOptions {
   partSize?: number;
   /** Parts in flight at once (default 4 per connection). */
   concurrency?: number;
-  /** Send the MD5 of small files (the server then checks the whole file). Needs node:crypto. */
+  /** Send the MD5 of small files (the server then checks the whole file). */
   md5?: boolean;
   onProgress?: (done: number, total: number) => void;
   /** Called after every part the server acknowledged, with the state to resume from. */
@@ -80,7 +82,7 @@ export async function uploadFile(pool: TransferPool, source: UploadSource, optio
     const fileId = resume ? BigInt(resume.fileId) : randomFileId();
     const state: UploadState = { fileId: fileId.toString(), size, partSize, parts, big, done: resume ? [...resume.done] : [] };
     const done = new Set(state.done);
-    const hash = options.md5 && !big ? (await import('node:crypto')).createHash('md5') : undefined;
+    const hash = options.md5 && !big ? new Md5() : undefined;
     const concurrency = options.concurrency ?? pool.size * 4;
     let sent = 0;
     for (const p of done) sent += Math.min(partSize, size - p * partSize);
@@ -119,7 +121,7 @@ export async function uploadFile(pool: TransferPool, source: UploadSource, optio
       const snapshot = { ...state, done: [...state.done].sort((a, b) => a - b) };
       throw new UploadError(aborted ? `upload aborted after ${snapshot.done.length} of ${parts} parts` : `upload failed after ${snapshot.done.length} of ${parts} parts: ${(failure as Error)?.message}`, snapshot, aborted, { cause: aborted ? signal!.reason : failure });
     }
-    const md5 = hash?.digest('hex');
+    const md5 = hash && hex(hash.digest());
     const inputFile: TypeInputFile = big
       ? { _: 'inputFileBig', id: fileId, parts, name }
       : { _: 'inputFile', id: fileId, parts, name, md5Checksum: md5 ?? '' };

@@ -7,7 +7,7 @@
 import { aesIgeDecrypt, aesIgeEncrypt } from '../../../bindings/aes.ts';
 import { SecurityError } from '../../errors.ts';
 import { concatBytes, randomBytes } from '../bytes.ts';
-import { md5 } from './md5.ts';
+import { md5 } from '../md5.ts';
 
 export interface SecretFileKey {
   key: Uint8Array;

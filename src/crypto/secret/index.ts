@@ -9,4 +9,4 @@ export type { DhParams, DhHalf } from './dh.ts';
 export { secretFileFingerprint, createSecretFileKey, encryptSecretFile, decryptSecretFile } from './file.ts';
 export type { SecretFileKey } from './file.ts';
 export { keyVisualization } from './visualization.ts';
-export { md5 } from './md5.ts';
+export { md5 } from '../md5.ts';
