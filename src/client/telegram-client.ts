@@ -21,8 +21,6 @@
 //   files go through the transfer pool, and its state (keys, seq numbers) is saved with the session in
 //   the same Storage entry as the auth key and the updates state, so a restarted client goes on.
 import { concatBytes } from '../crypto/bytes.ts';
-import { md5 } from '../crypto/md5.ts';
-import { hex } from '../session/exchange/shared.ts';
 import { CallError, RpcError } from '../errors.ts';
 import type {
   RawAuthSentCode, RawDialog, RawDocument, RawMessage, RawUpdateNewMessage, RawUser, ResultOf, TlRequest, TypeChat, TypeInputFileLocation,
@@ -145,9 +143,8 @@ export class TelegramClient {
       ordered: true,
       onChange: () => this.storage.touch(),
       upload: async (bytes, name) => {
-        // The bytes are in memory already: MD5 them with our own code (uploadFile's md5 option needs node:crypto).
-        const up = await this.uploadFile(bytes, { name });
-        return { id: up.fileId, parts: up.parts, big: up.big, md5: up.big ? undefined : hex(md5(bytes)) };
+        const up = await this.uploadFile(bytes, { name, md5: true });
+        return { id: up.fileId, parts: up.parts, big: up.big, md5: up.md5 };
       },
       download: async (location, size) => {
         const chunks: Uint8Array[] = [];
