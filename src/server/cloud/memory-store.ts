@@ -158,10 +158,9 @@ export class MemoryCloudStore implements CloudStore {
       }
       case 'supd': {
         const box = this.box(r.userId);
-        box.slog.push(r.u);
         box.state.seq = r.u.seq;
         box.state.seqDate = r.u.date;
-        if (box.slog.length > this.maxLog) box.slog.splice(0, box.slog.length - this.maxLog);
+        this.appendCapped(box.slog, r.u);
         return;
       }
       case 'echat':
