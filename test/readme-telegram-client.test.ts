@@ -2,24 +2,16 @@
 // and console supplied) against our server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { MtprotoServer } from '../src/server/mtproto-server.ts';
-import { TelegramClient } from '../src/client/telegram-client.ts';
 import { serverKey } from './helpers/exchange.ts';
+import { runReadmeExample } from './helpers/readme-example.ts';
 
 test('README: the TelegramClient example runs and prints what its comments say', { timeout: 30_000 }, async () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf('## Telegram API: `TelegramClient`'));
-  const code = /```ts\n([\s\S]*?)```/.exec(section)![1].replace(/^import .*\n/m, '');
   const server = await MtprotoServer.listen({ port: 0, privateKey: serverKey() });
   try {
-    const lines: string[] = [];
-    const log = { log: (...args: unknown[]) => lines.push(args.map(String).join(' ')) };
-    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
-    await new AsyncFunction('TelegramClient', 'host', 'port', 'publicKey', 'console', code)(TelegramClient, server.host, server.port, server.publicKey, log);
+    const { printed, comments } = await runReadmeExample('## Telegram API: `TelegramClient`', server);
     // The printed values match the comments in the README.
-    const comments = [...code.matchAll(/console\.log\(.*\);\s*\/\/ (.*)/g)].map((m) => m[1]);
-    assert.deepEqual(lines, comments);
+    assert.deepEqual(printed, comments);
   } finally {
     await server.close();
   }

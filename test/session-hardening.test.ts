@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SessionManager, type SessionManagerOptions } from '../src/server/sessions.ts';
-import type { ServerConnection } from '../src/server/listener.ts';
+import { FakeConnection } from './helpers/fake-connection.ts';
 import { loadAuthKey, type LoadedAuthKey } from '../src/crypto/message.ts';
 import { authKeyId } from '../src/crypto/kdf.ts';
 import { openPacket, sealPacket, unpackContainer, bodyId, type OutgoingMessage } from '../src/session/envelope.ts';
@@ -20,19 +20,6 @@ after(async () => {
   for (const f of cleanups.reverse()) await f();
 });
 
-class FakeConnection implements ServerConnection {
-  readonly description = 'tcp/intermediate';
-  readonly packets: Uint8Array[] = [];
-  closed = false;
-  send(payload: Uint8Array): void {
-    this.packets.push(payload.slice());
-  }
-  close(): void {
-    this.closed = true;
-  }
-  sendQuickAck(): void {}
-  sendErrorAndClose(): void {}
-}
 
 type Out = Array<{ msgId: bigint; seqNo: number; o: Record<string, unknown> }>;
 

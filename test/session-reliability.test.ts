@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { MtprotoServer, type MtprotoServerOptions } from '../src/server/mtproto-server.ts';
 import { SessionManager } from '../src/server/sessions.ts';
-import type { ServerConnection } from '../src/server/listener.ts';
+import { FakeConnection } from './helpers/fake-connection.ts';
 import { MtprotoClient, type MtprotoClientOptions } from '../src/client/client.ts';
 import { loadAuthKey } from '../src/crypto/message.ts';
 import { authKeyId } from '../src/crypto/kdf.ts';
@@ -101,16 +101,6 @@ test('HTTP: a held request that ends empty (http_wait ran out) makes the client 
 
 // ---- the server's session side, driven by hand-made packets ----
 
-class FakeConnection implements ServerConnection {
-  readonly description = 'tcp/intermediate';
-  readonly packets: Uint8Array[] = [];
-  send(payload: Uint8Array): void {
-    this.packets.push(payload.slice());
-  }
-  close(): void {}
-  sendQuickAck(): void {}
-  sendErrorAndClose(): void {}
-}
 
 test('server: msgs_state_req from the session state, seq_no too low/high (32/33), a reused container msg_id (19), resending what was not acknowledged', T, () => {
   let now = 1_700_000_000_000;

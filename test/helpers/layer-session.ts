@@ -7,22 +7,12 @@ import { authKeyId } from '../../src/crypto/kdf.ts';
 import { bodyId, openPacket, sealPacket, unpackContainer } from '../../src/session/envelope.ts';
 import { GZIP_PACKED, MSG_CONTAINER, RPC_RESULT } from '../../src/session/ids.ts';
 import type { CreatedAuthKey } from '../../src/session/exchange/server.ts';
-import type { ServerConnection } from '../../src/server/listener.ts';
+import { FakeConnection } from './fake-connection.ts';
 import type { SessionManager } from '../../src/server/sessions.ts';
 import { gunzip } from '../../src/tl/binary/gzip.ts';
 import { TlReader } from '../../src/tl/binary/reader.ts';
 import { seededBytes } from './random.ts';
 
-class FakeConnection implements ServerConnection {
-  readonly description = 'tcp/intermediate';
-  readonly packets: Uint8Array[] = [];
-  send(payload: Uint8Array): void {
-    this.packets.push(payload.slice());
-  }
-  close(): void {}
-  sendQuickAck(): void {}
-  sendErrorAndClose(): void {}
-}
 
 /** What the server sent: rpc_result bodies by req_msg_id (gzip_packed undone), and the other messages. */
 export interface Out {
