@@ -1,6 +1,7 @@
 // HTTP: each payload is the body of a `POST /api`, each answer the body of its response; no framing,
 // no obfuscation. The server holds a request open (up to http_wait's max_wait) when it has nothing
 // to say, so the session layer keeps one request outstanding to receive pushes.
+import { concatBytes } from '../../crypto/bytes.ts';
 import { TransportError } from '../../errors.ts';
 import { DEFAULT_MAX_FRAME } from '../codec.ts';
 import type { FrameTransport } from '../frame-transport.ts';
@@ -23,14 +24,7 @@ async function readBounded(response: Response, max: number): Promise<Uint8Array>
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0];
-  const body = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.length;
-  }
-  return body;
+  return chunks.length === 1 ? chunks[0] : concatBytes(...chunks);
 }
 
 export class HttpTransport implements FrameTransport {
