@@ -19,6 +19,7 @@ import { serverKey } from './helpers/exchange.ts';
 import { DirectCloud } from './helpers/cloud-direct.ts';
 import { Relay } from './helpers/secret-relay.ts';
 import { until } from './helpers/cloud.ts';
+import { signInAndOpenSecretChat } from './helpers/secret-pair.ts';
 import { SecretRelay } from '../src/server/cloud/secret.ts';
 import type { MethodContext } from '../src/server/methods.ts';
 import type { RpcError } from '../src/errors.ts';
@@ -125,14 +126,8 @@ test('restart of the server (dataDir) and of one client mid-chat: the chat goes 
   let bob = open(server, storageB, chatOptions);
   const word = (who: string, i: number) => `${who}-${i}`;
   try {
-    await alice.tg.signIn(nextPhone(), undefined, { firstName: 'Alice' });
-    const b = await bob.tg.signIn(nextPhone(), undefined, { firstName: 'Bob' });
-    bob.tg.secretChats.on((e) => {
-      if (e.type === 'requested') void bob.tg.secretChats.accept(e.chatId);
-    });
-    const chatA = await alice.tg.secretChats.request({ _: 'inputUser', userId: b.id, accessHash: b.accessHash! });
+    const chatA = await signInAndOpenSecretChat(alice.tg, bob.tg);
     const id = chatA.id;
-    await until(() => bob.tg.secretChats.chats.has(id), 5000, 'chat at bob');
     const M = 40;
     for (let i = 0; i < M; i++) {
       alice.tg.secretChats.send(id, word('a', i));

@@ -20,7 +20,8 @@ import { SecurityError } from '../src/errors.ts';
 import type { MethodContext, MethodHandler } from '../src/server/methods.ts';
 import type { TlObject, TlRequest } from '../src/tl/generated/types.ts';
 import { serverKey } from './helpers/exchange.ts';
-import { nextPhone, until } from './helpers/cloud.ts';
+import { until } from './helpers/cloud.ts';
+import { signInAndOpenSecretChat } from './helpers/secret-pair.ts';
 
 interface SendRequest { _: 'messages.sendEncrypted' | 'messages.sendEncryptedService' | 'messages.sendEncryptedFile'; peer: { _: 'inputEncryptedChat'; chatId: number; accessHash: bigint }; randomId: bigint; data: Uint8Array }
 
@@ -98,14 +99,8 @@ test('tampering on the server relay path: flipped bit, replay, seq_no from the f
   const alice = open();
   const bob = open();
   try {
-    await alice.tg.signIn(nextPhone(), undefined, { firstName: 'Alice' });
-    const b = await bob.tg.signIn(nextPhone(), undefined, { firstName: 'Bob' });
-    bob.tg.secretChats.on((e) => {
-      if (e.type === 'requested') void bob.tg.secretChats.accept(e.chatId);
-    });
-    const chatA = await alice.tg.secretChats.request({ _: 'inputUser', userId: b.id, accessHash: b.accessHash! });
+    const chatA = await signInAndOpenSecretChat(alice.tg, bob.tg);
     const id = chatA.id;
-    await until(() => bob.tg.secretChats.chats.has(id), 5000, 'chat at bob');
     const chatB = bob.tg.secretChats.chat(id);
     // Both NotifyLayer messages through; the auth key ids of the two senders as the relay sees them.
     await until(() => chatA.counters.in === 1 && chatB.counters.in === 1, 5000, 'layers announced');
