@@ -15,6 +15,7 @@ import { SessionManager } from '../src/server/sessions.ts';
 import { deserialize } from '../src/tl/codec.ts';
 import { deserializeInLayer, serializeInLayer } from '../src/tl/layers/index.ts';
 import { parseSchema } from '../src/tl/schema/parser.ts';
+import type { CreatedAuthKey } from '../src/session/exchange/server.ts';
 import { withTimeout } from './helpers/exchange.ts';
 import { forcedConnection, gramjsClient, isLeadingZeroKeyFailure } from './helpers/gramjs.ts';
 import { newUser, startServer, until } from './helpers/cloud.ts';
@@ -125,14 +126,15 @@ test('GramJS 2.26 signs in with a test phone number and exchanges messages with 
   const network = require('telegram/network');
   const { _serverKeys } = require('telegram/crypto/RSA');
   const bigInt = require('big-integer');
-  const server = await startServer();
+  // The keys the server made: a GramJS failure on one with a leading zero byte is its known defect (retried).
+  const keys: CreatedAuthKey[] = [];
+  const server = await startServer({ onAuthKey: (k) => void keys.push(k) });
   const key = server.publicKey;
   _serverKeys.set(key.fingerprint.toString(), { n: bigInt(key.n.toString()), e: Number(key.e) });
-  const keys: { authKey: Uint8Array }[] = [];
   const gram = gramjsClient(3, { connection: forcedConnection(network.ConnectionTCPFull, server.port) });
   const gramErrors: string[] = [];
   gram._errorHandler = async (error: Error) => {
-    if (!isLeadingZeroKeyFailure(error, keys.at(-1) as never)) gramErrors.push(error.message);
+    if (!isLeadingZeroKeyFailure(error, keys.at(-1))) gramErrors.push(error.message);
   };
   const received: string[] = [];
   let ours: Awaited<ReturnType<typeof newUser>> | undefined;
